@@ -1,0 +1,33 @@
+# Everything runs from a local virtual environment that these targets create.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run chat test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## Start every platform that has a token; the console chat when none has.
+run: $(STAMP)
+	$(BIN)/credits-bot run
+
+chat: $(STAMP)
+	$(BIN)/credits-bot chat
+
+## Lint, type-check and run the whole test suite.
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict bot
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/credits-bot bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

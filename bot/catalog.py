@@ -1,0 +1,350 @@
+"""Reading and validating the catalog's source files (JSON Lines; see ``data/README.md``).
+
+Every error names the file and the line. Nothing here writes; building the SQLite
+catalog is :mod:`bot.store`'s job.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.errors import DataError
+from bot.models import SCENE_KINDS, Credits, Film, Position, Ratings, Scene, Verdict
+from bot.normalize import normalize
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_IMDB = re.compile(r"^tt\d{5,10}$")
+_KNOWN_FIELDS = frozenset(
+    {
+        "id",
+        "title",
+        "year",
+        "original_title",
+        "aliases",
+        "imdb_id",
+        "tmdb_id",
+        "runtime_minutes",
+        "box_office",
+        "languages",
+        "writers",
+        "directors",
+        "ratings",
+        "popularity",
+        "synopsis",
+        "recap",
+        "credits",
+    }
+)
+_RATING_RANGES: dict[str, tuple[float, float]] = {
+    "metascore": (0, 100),
+    "metacritic_user": (0, 10),
+    "tomatometer": (0, 100),
+    "audience": (0, 100),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A film and where its record came from."""
+
+    film: Film
+    path: str
+    line: int
+
+
+def slugify(title: str, year: int) -> str:
+    """A stable ASCII id: ``children-of-heaven-1997``."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:50].strip("-")
+    return f"{slug or 'film'}-{year}"
+
+
+class _Record:
+    """Typed access to one JSON object, raising :class:`DataError` with file and line."""
+
+    def __init__(self, raw: Mapping[str, Any], path: str, line: int) -> None:
+        self.raw = raw
+        self.path = path
+        self.line = line
+
+    def fail(self, message: str) -> DataError:
+        return DataError(self.path, self.line, message)
+
+    def text(
+        self, key: str, *, required: bool = False, raw: Mapping[str, Any] | None = None
+    ) -> str | None:
+        value = (self.raw if raw is None else raw).get(key)
+        if value is None:
+            if required:
+                raise self.fail(f"'{key}' is required")
+            return None
+        if not isinstance(value, str):
+            raise self.fail(f"'{key}' must be a string, not {type(value).__name__}")
+        value = value.strip()
+        if not value:
+            if required:
+                raise self.fail(f"'{key}' must not be empty")
+            return None
+        return value
+
+    def integer(
+        self, key: str, lo: int, hi: int, *, raw: Mapping[str, Any] | None = None
+    ) -> int | None:
+        value = (self.raw if raw is None else raw).get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(f"'{key}' must be a whole number, not {value!r}")
+        if not lo <= value <= hi:
+            raise self.fail(f"'{key}' must be between {lo} and {hi}, not {value}")
+        return value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self.raw.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(f"'{key}' must be a list of strings")
+        return tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+
+
+def _ratings(rec: _Record) -> Ratings:
+    raw = rec.raw.get("ratings")
+    if raw is None:
+        return Ratings()
+    if not isinstance(raw, dict):
+        raise rec.fail("'ratings' must be an object")
+    unknown = set(raw) - set(_RATING_RANGES)
+    if unknown:
+        raise rec.fail(f"unknown rating {sorted(unknown)[0]!r}")
+    values: dict[str, float | None] = {}
+    for key, (lo, hi) in _RATING_RANGES.items():
+        value = raw.get(key)
+        if value is None:
+            values[key] = None
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise rec.fail(f"rating '{key}' must be a number, not {value!r}")
+        if not lo <= value <= hi:
+            raise rec.fail(f"rating '{key}' must be between {lo:g} and {hi:g}, not {value}")
+        values[key] = value
+    return Ratings(
+        metascore=None if values["metascore"] is None else round(values["metascore"]),
+        metacritic_user=values["metacritic_user"],
+        tomatometer=None if values["tomatometer"] is None else round(values["tomatometer"]),
+        audience=None if values["audience"] is None else round(values["audience"]),
+    )
+
+
+def _credits(rec: _Record) -> Credits:
+    raw = rec.raw.get("credits")
+    if raw is None:
+        return Credits()
+    if not isinstance(raw, dict):
+        raise rec.fail("'credits' must be an object")
+    verdict_raw = raw.get("verdict", "unknown")
+    try:
+        verdict = Verdict(verdict_raw)
+    except ValueError:
+        allowed = ", ".join(v.value for v in Verdict)
+        raise rec.fail(f"credits verdict must be one of {allowed}, not {verdict_raw!r}") from None
+    scenes_raw = raw.get("scenes") or []
+    if not isinstance(scenes_raw, list):
+        raise rec.fail("credits 'scenes' must be a list")
+    scenes: list[Scene] = []
+    for n, item in enumerate(scenes_raw, start=1):
+        if not isinstance(item, dict):
+            raise rec.fail(f"scene {n} must be an object")
+        try:
+            position = Position(str(item.get("position")))
+        except ValueError:
+            raise rec.fail(
+                f"scene {n}: position must be 'during' or 'after', not {item.get('position')!r}"
+            ) from None
+        kind = rec.text("kind", raw=item)
+        if kind is not None and kind not in SCENE_KINDS:
+            raise rec.fail(f"scene {n}: kind must be one of {', '.join(SCENE_KINDS)}")
+        scenes.append(
+            Scene(
+                position=position,
+                description=rec.text("description", raw=item),
+                kind=kind,
+                at=rec.text("at", raw=item),
+            )
+        )
+    source = rec.text("source", raw=raw)
+    positions = {s.position for s in scenes}
+    if verdict is Verdict.UNKNOWN and scenes:
+        raise rec.fail("an 'unknown' verdict cannot list scenes")
+    if verdict is Verdict.NONE and scenes:
+        raise rec.fail("verdict 'none' contradicts the listed scenes")
+    if verdict is Verdict.DURING and Position.AFTER in positions:
+        raise rec.fail("verdict 'during' but a scene is after the credits")
+    if verdict is Verdict.AFTER and Position.DURING in positions:
+        raise rec.fail("verdict 'after' but a scene is during the credits")
+    if verdict is Verdict.BOTH and scenes and positions != {Position.DURING, Position.AFTER}:
+        raise rec.fail("verdict 'both' needs scenes during and after the credits")
+    if verdict.recorded and source is None:
+        raise rec.fail(f"verdict '{verdict}' needs a 'source'")
+    return Credits(verdict=verdict, scenes=tuple(scenes), source=source)
+
+
+def film_from_record(raw: object, path: str, line: int) -> Film:
+    """Validate one record and turn it into a :class:`Film`."""
+    if not isinstance(raw, dict):
+        raise DataError(path, line, "expected a JSON object")
+    rec = _Record(raw, path, line)
+    unknown = set(raw) - _KNOWN_FIELDS
+    if unknown:
+        raise rec.fail(f"unknown field {sorted(unknown)[0]!r}")
+    title = rec.text("title", required=True)
+    assert title is not None
+    if len(title) > 300:
+        raise rec.fail("'title' is longer than 300 characters")
+    if not normalize(title).strip():
+        raise rec.fail("'title' has no letters or digits")
+    year = rec.integer("year", 1870, 2100)
+    if year is None:
+        raise rec.fail("'year' is required")
+    film_id = rec.text("id") or slugify(title, year)
+    if not _ID.match(film_id):
+        raise rec.fail(f"'id' must be a lowercase slug of at most 63 characters, not {film_id!r}")
+    imdb_id = rec.text("imdb_id")
+    if imdb_id is not None and not _IMDB.match(imdb_id):
+        raise rec.fail(f"'imdb_id' must look like tt0118849, not {imdb_id!r}")
+    return Film(
+        id=film_id,
+        title=title,
+        year=year,
+        original_title=rec.text("original_title"),
+        aliases=rec.texts("aliases"),
+        imdb_id=imdb_id,
+        tmdb_id=rec.integer("tmdb_id", 1, 10**9),
+        runtime_minutes=rec.integer("runtime_minutes", 1, 2000),
+        box_office=rec.text("box_office"),
+        languages=rec.texts("languages"),
+        writers=rec.texts("writers"),
+        directors=rec.texts("directors"),
+        ratings=_ratings(rec),
+        popularity=rec.integer("popularity", 0, 10**10),
+        synopsis=rec.text("synopsis"),
+        recap=rec.text("recap"),
+        credits=_credits(rec),
+    )
+
+
+def film_to_record(film: Film) -> dict[str, Any]:
+    """The JSON Lines record of a film; ``film_from_record`` reads it back unchanged."""
+    record: dict[str, Any] = {
+        "id": film.id,
+        "title": film.title,
+        "year": film.year,
+        "original_title": film.original_title,
+        "aliases": list(film.aliases) or None,
+        "imdb_id": film.imdb_id,
+        "tmdb_id": film.tmdb_id,
+        "runtime_minutes": film.runtime_minutes,
+        "box_office": film.box_office,
+        "languages": list(film.languages) or None,
+        "writers": list(film.writers) or None,
+        "directors": list(film.directors) or None,
+        "popularity": film.popularity,
+        "synopsis": film.synopsis,
+        "recap": film.recap,
+    }
+    ratings = {
+        "metascore": film.ratings.metascore,
+        "metacritic_user": film.ratings.metacritic_user,
+        "tomatometer": film.ratings.tomatometer,
+        "audience": film.ratings.audience,
+    }
+    if any(v is not None for v in ratings.values()):
+        record["ratings"] = {k: v for k, v in ratings.items() if v is not None}
+    c = film.credits
+    if c.verdict.recorded or c.scenes or c.source:
+        record["credits"] = {
+            "verdict": c.verdict.value,
+            "scenes": [
+                {
+                    k: v
+                    for k, v in {
+                        "position": s.position.value,
+                        "kind": s.kind,
+                        "description": s.description,
+                        "at": s.at,
+                    }.items()
+                    if v is not None
+                }
+                for s in c.scenes
+            ]
+            or None,
+            "source": c.source,
+        }
+        record["credits"] = {k: v for k, v in record["credits"].items() if v is not None}
+    return {k: v for k, v in record.items() if v is not None}
+
+
+def iter_jsonl(path: Path) -> Iterator[Located]:
+    """Films of one JSON Lines file, in order; the first bad line raises."""
+    name = str(path)
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as exc:
+        raise DataError(name, None, f"cannot read: {exc.strerror or exc}") from None
+    with handle:
+        lineno = 0
+        try:
+            for lineno, raw_line in enumerate(handle, start=1):
+                line = raw_line.strip()
+                if not line or line.startswith("//"):
+                    continue
+                try:
+                    raw = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise DataError(name, lineno, f"invalid JSON: {exc.msg}") from None
+                yield Located(film_from_record(raw, name, lineno), name, lineno)
+        except UnicodeDecodeError:
+            raise DataError(name, lineno + 1, "not UTF-8 text") from None
+
+
+def source_files(data_dir: Path, *, include_local: bool = True) -> list[Path]:
+    """The curated files, then the locally imported ones (``data/local``)."""
+    files = sorted(data_dir.glob("*.jsonl"))
+    if include_local:
+        files += sorted((data_dir / "local").glob("*.jsonl"))
+    return files
+
+
+def load_films(paths: Iterable[Path]) -> list[Located]:
+    """All films of the given files, checked for duplicate ids and (title, year) pairs.
+
+    Later files may not redefine an earlier film, with one exception: a film in
+    ``data/local`` (an import) whose (title, year) a curated file already holds is
+    skipped, since curated facts win.
+    """
+    films: list[Located] = []
+    by_id: dict[str, Located] = {}
+    by_key: dict[tuple[str, int], Located] = {}
+    for path in paths:
+        local = path.parent.name == "local"
+        for item in iter_jsonl(path):
+            key = (normalize(item.film.title), item.film.year)
+            clash = by_key.get(key) or by_id.get(item.film.id)
+            if clash is not None:
+                if local and Path(clash.path).parent.name != "local":
+                    continue  # curated facts win over imported ones
+                raise DataError(
+                    item.path,
+                    item.line,
+                    f"duplicate film {item.film.label} (also at {clash.path}:{clash.line})",
+                )
+            by_id[item.film.id] = item
+            by_key[key] = item
+            films.append(item)
+    return films

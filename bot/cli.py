@@ -1,0 +1,300 @@
+"""``credits-bot``: the command line, and the one place that knows every adapter.
+
+Adapters are imported lazily, only when asked to run, so ``ask`` and ``db`` start fast and
+never load a chat SDK.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import importlib
+import json
+import logging
+import signal
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.errors import BotError
+from bot.models import Ambiguous, Found
+from bot.render.answer import answer_document
+from bot.render.jsonout import answer_json
+from bot.render.text import render_text
+from bot.service import CreditsService
+from bot.settings import Settings
+from bot.store import CatalogReader, build_from_sources, ensure_catalog
+
+log = logging.getLogger("credits-bot")
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_AMBIGUOUS = 3
+EXIT_NOT_FOUND = 4
+
+PLATFORMS = ("discord", "telegram")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # one clear line, exit 2
+        self.exit(EXIT_USAGE, f"credits-bot: {message} (see 'credits-bot --help')\n")
+
+
+def _common() -> _Parser:
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--db", type=Path, help="catalog file (default: $CREDITS_DB or var/catalog.sqlite)"
+    )
+    common.add_argument("--verbose", "-v", action="store_true", help="show details and tracebacks")
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = _common()
+
+    p = _Parser(
+        prog="credits-bot",
+        description="Does this film have a scene during or after the credits?",
+        parents=[common],
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    ask = sub.add_parser("ask", parents=[common], help="answer one question")
+    ask.add_argument("query", nargs="+", help="a title or a question")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument(
+        "--spoilers", action="store_true", help="show scene descriptions and the recap"
+    )
+
+    chat = sub.add_parser("chat", parents=[common], help="interactive console chat")
+    chat.add_argument("--spoilers", action="store_true", help="show spoilers without asking")
+
+    sub.add_parser(
+        "run", parents=[common], help="start every platform that has a token (or the console chat)"
+    )
+    sub.add_parser("discord", parents=[common], help="run the Discord bot")
+    sub.add_parser("telegram", parents=[common], help="run the Telegram bot")
+
+    db = sub.add_parser("db", parents=[common], help="build, import, validate, stats")
+    dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
+    dbsub.required = True
+    dbsub.add_parser("build", parents=[common], help="build the catalog from data/")
+    imp = dbsub.add_parser(
+        "import", parents=[common], help="add films from .jsonl files or seed-format pages"
+    )
+    imp.add_argument("files", nargs="+", type=Path)
+    dbsub.add_parser("validate", parents=[common], help="check the data files without building")
+    stats = dbsub.add_parser("stats", parents=[common], help="counts by verdict and source")
+    stats.add_argument("--json", action="store_true")
+
+    bench = sub.add_parser("bench", parents=[common], help="measure title resolution at scale")
+    bench.add_argument(
+        "--sizes", default="10000,100000,1000000", help="comma-separated catalog sizes"
+    )
+    bench.add_argument("--queries", type=int, default=600, help="queries per size")
+    bench.add_argument("--json", action="store_true", help="print one JSON object per size")
+    bench.add_argument("--workdir", type=Path, help="where the generated catalogs go")
+    return p
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings.from_env()
+    if getattr(args, "db", None):
+        from dataclasses import replace
+
+        settings = replace(settings, db_path=args.db)
+    return settings
+
+
+async def _open_service(settings: Settings) -> CreditsService:
+    path = await asyncio.to_thread(ensure_catalog, settings.data_dir, settings.db_path)
+    return await CreditsService.open(path)
+
+
+async def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    async with await _open_service(settings) as service:
+        answer = await service.ask(" ".join(args.query))
+    if args.json:
+        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+    else:
+        doc = answer_document(answer, include_recap=args.spoilers)
+        print(render_text(doc, spoilers=args.spoilers, colour=sys.stdout.isatty()))
+    if isinstance(answer, Found):
+        return EXIT_OK
+    return EXIT_AMBIGUOUS if isinstance(answer, Ambiguous) else EXIT_NOT_FOUND
+
+
+async def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    console = importlib.import_module("adapters.console.chat")
+    async with await _open_service(settings) as service:
+        result: int = await console.chat(service, spoilers=getattr(args, "spoilers", False))
+    return result
+
+
+def _db(args: argparse.Namespace, settings: Settings) -> int:
+    action = args.db_command
+    if action == "build":
+        built = build_from_sources(settings.data_dir, settings.db_path)
+        print(
+            f"built {built.path}: {built.films} films, {built.names} names in {built.seconds:.2f}s"
+        )
+        return EXIT_OK
+    if action == "validate":
+        from bot.catalog import load_films, source_files
+
+        files = source_files(settings.data_dir)
+        films = load_films(files)
+        print(f"ok: {len(films)} films in {len(files)} files")
+        return EXIT_OK
+    if action == "import":
+        from bot.importers import import_files
+
+        report = import_files(args.files, settings.data_dir)
+        for film, why in report.skipped:
+            print(f"skipped {film.label}: {why}")
+        if report.written is None:
+            print("nothing new to import")
+            return EXIT_OK
+        try:
+            build = build_from_sources(settings.data_dir, settings.db_path)
+        except BaseException:
+            report.written.unlink(missing_ok=True)  # all or nothing
+            raise
+        print(
+            f"imported {len(report.added)} films into {report.written}; "
+            f"catalog rebuilt ({build.films} films)"
+        )
+        return EXIT_OK
+    if action == "stats":
+        return asyncio.run(_stats(args, settings))
+    raise BotError(f"unknown db action {action!r}")
+
+
+async def _stats(args: argparse.Namespace, settings: Settings) -> int:
+    path = await asyncio.to_thread(ensure_catalog, settings.data_dir, settings.db_path)
+    async with await CatalogReader.open(path) as reader:
+        stats = await reader.stats()
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+    else:
+        print(f"films: {stats['films']}  with a recorded verdict: {stats['with_credits']}")
+        for verdict, n in stats["verdicts"].items():
+            print(f"  {verdict:<8} {n}")
+        print("sources:")
+        for source, n in stats["sources"].items():
+            print(f"  {n:>7}  {source}")
+    return EXIT_OK
+
+
+def _token_for(settings: Settings, platform: str) -> bool:
+    return (
+        settings.discord_token if platform == "discord" else settings.telegram_token
+    ) is not None
+
+
+async def _serve(platforms: Sequence[str], settings: Settings) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    async with await _open_service(settings) as service:
+        runners: list[Callable[..., Coroutine[Any, Any, None]]] = []
+        for platform in platforms:
+            module = importlib.import_module(f"adapters.{platform}.runner")
+            runners.append(module.serve)
+        log.info("starting %s", ", ".join(platforms))
+        tasks: list[asyncio.Task[None]] = [
+            asyncio.create_task(run(settings, service, stop)) for run in runners
+        ]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            for task in done:
+                if task.exception() is not None:
+                    stop.set()
+                    await asyncio.gather(*tasks, return_exceptions=True)
+                    raise task.exception()  # type: ignore[misc]
+        finally:
+            stop.set()
+    log.info("stopped cleanly")
+    return EXIT_OK
+
+
+async def _platform(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "run":
+        platforms = [p for p in PLATFORMS if _token_for(settings, p)]
+        if not platforms:
+            print(
+                "No platform token configured (DISCORD_BOT_TOKEN, TELEGRAM_BOT_TOKEN): "
+                "starting the console chat."
+            )
+            return await _chat(args, settings)
+        return await _serve(platforms, settings)
+    platform = args.command
+    if not _token_for(settings, platform):
+        var = "DISCORD_BOT_TOKEN" if platform == "discord" else "TELEGRAM_BOT_TOKEN"
+        raise BotError(f"{var} is not set (in the environment or .env): cannot start {platform}")
+    return await _serve([platform], settings)
+
+
+def _configure_logging(settings: Settings | None, verbose: bool) -> None:
+    level = (
+        logging.DEBUG
+        if verbose
+        else getattr(logging, settings.log_level if settings else "INFO", logging.INFO)
+    )
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    # httpx logs request URLs, and the Telegram URL carries the bot token.
+    for noisy in ("httpx", "httpcore", "discord.http", "discord.gateway", "aiosqlite"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    verbose = bool(getattr(args, "verbose", False))
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        settings = _settings(args)
+        quiet = args.command in ("ask", "db", "bench", "chat")
+        _configure_logging(settings, verbose)
+        if quiet and not verbose:
+            logging.getLogger().setLevel(logging.WARNING)
+        if args.command == "ask":
+            return asyncio.run(_ask(args, settings))
+        if args.command == "chat":
+            return asyncio.run(_chat(args, settings))
+        if args.command == "db":
+            return _db(args, settings)
+        if args.command == "bench":
+            bench = importlib.import_module("bot.bench")
+            code: int = bench.run_bench(args, settings)
+            return code
+        return asyncio.run(_platform(args, settings))
+    except KeyboardInterrupt:
+        return 130
+    except BotError as exc:
+        if verbose:
+            log.exception("failed")
+        print(f"credits-bot: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # a fault: one line for the user, details with --verbose
+        if verbose:
+            log.exception("unexpected failure")
+        print(
+            f"credits-bot: unexpected error: {type(exc).__name__}: {exc} "
+            "(run with --verbose for details)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,203 @@
+"""Plain values that cross the boundary between the core and the adapters.
+
+Everything here is a frozen dataclass with no behaviour that touches I/O, so adapters
+can read it, tests can build it, and nothing platform-specific leaks inward.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Verdict(StrEnum):
+    """What is known about a film's credits. ``UNKNOWN`` is never "no"."""
+
+    NONE = "none"
+    DURING = "during"
+    AFTER = "after"
+    BOTH = "both"
+    UNKNOWN = "unknown"
+
+    @property
+    def recorded(self) -> bool:
+        """True when somebody has recorded a fact about the credits."""
+        return self is not Verdict.UNKNOWN
+
+    @property
+    def has_scenes(self) -> bool:
+        return self in (Verdict.DURING, Verdict.AFTER, Verdict.BOTH)
+
+
+class Position(StrEnum):
+    DURING = "during"
+    AFTER = "after"
+
+
+SCENE_KINDS = (
+    "bonus",
+    "sequel-setup",
+    "gag",
+    "bloopers",
+    "audio-only",
+    "dedication",
+    "stills",
+)
+
+
+class ChatKind(StrEnum):
+    """Where a question was asked: decides how careful the answer must be."""
+
+    PRIVATE = "private"
+    GROUP = "group"
+    CONSOLE = "console"
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    position: Position
+    description: str | None = None
+    """A spoiler: rendered only inside a spoiler span."""
+    kind: str | None = None
+    at: str | None = None
+    """Roughly when it comes, e.g. "after the first credits block"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Credits:
+    verdict: Verdict = Verdict.UNKNOWN
+    scenes: tuple[Scene, ...] = ()
+    source: str | None = None
+
+    @property
+    def during(self) -> int:
+        return sum(1 for s in self.scenes if s.position is Position.DURING)
+
+    @property
+    def after(self) -> int:
+        return sum(1 for s in self.scenes if s.position is Position.AFTER)
+
+
+@dataclass(frozen=True, slots=True)
+class Ratings:
+    metascore: int | None = None
+    """Metacritic critics, 0-100."""
+    metacritic_user: float | None = None
+    """Metacritic users, 0-10."""
+    tomatometer: int | None = None
+    """Rotten Tomatoes critics, percent."""
+    audience: int | None = None
+    """Rotten Tomatoes audience, percent."""
+
+    @property
+    def any(self) -> bool:
+        return any(
+            v is not None
+            for v in (self.metascore, self.metacritic_user, self.tomatometer, self.audience)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Film:
+    id: str
+    title: str
+    year: int
+    original_title: str | None = None
+    aliases: tuple[str, ...] = ()
+    imdb_id: str | None = None
+    tmdb_id: int | None = None
+    runtime_minutes: int | None = None
+    box_office: str | None = None
+    languages: tuple[str, ...] = ()
+    writers: tuple[str, ...] = ()
+    directors: tuple[str, ...] = ()
+    ratings: Ratings = field(default_factory=Ratings)
+    popularity: int | None = None
+    synopsis: str | None = None
+    """Premise only: not a spoiler."""
+    recap: str | None = None
+    """The plot: a spoiler."""
+    credits: Credits = field(default_factory=Credits)
+
+    @property
+    def label(self) -> str:
+        """``Title (Year)``, the way choices are shown."""
+        return f"{self.title} ({self.year})"
+
+
+class MatchMethod(StrEnum):
+    ID = "id"
+    EXACT = "exact"
+    ALIAS = "alias"
+    FUZZY = "fuzzy"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    method: MatchMethod
+    score: float
+    matched: str
+    """The catalog title or alias the query matched."""
+    year_used: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    id: str
+    title: str
+    year: int
+    score: float
+    directors: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} ({self.year})"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One autocomplete / inline suggestion."""
+
+    id: str
+    title: str
+    year: int
+    verdict: Verdict
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} ({self.year})"
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What the user asked, already stripped of the platform's syntax."""
+
+    text: str
+    year: int | None = None
+    chat_kind: ChatKind = ChatKind.CONSOLE
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    query: str
+    film: Film
+    match: Match
+    others: tuple[Candidate, ...] = ()
+    """Close runners-up, for "did you mean ..."."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ambiguous:
+    query: str
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NotFound:
+    query: str
+    suggestions: tuple[Candidate, ...] = ()
+    reason: str | None = None
+    """Why nothing was looked up (e.g. the question was empty), for a short reply."""
+
+
+Answer = Found | Ambiguous | NotFound

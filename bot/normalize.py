@@ -1,0 +1,136 @@
+"""Title normalisation: the same film typed many ways becomes the same key.
+
+``normalize("The Lord of the Rings: The Return of the King")`` and
+``normalize("lord of the rings return of the king")`` are equal; so are "Rocky II" and
+"rocky 2", "Guardians of the Galaxy Vol. 2" and "guardians of the galaxy 2", "WALL·E" and
+"wall e", "Amélie" and "amelie". :func:`compact` also drops the spaces, so "spiderman" and
+"Spider-Man" meet. The same function is applied to catalog titles and to queries, so any
+choice made here is symmetric.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ROMAN = {
+    "ii": "2",
+    "iii": "3",
+    "iv": "4",
+    "v": "5",
+    "vi": "6",
+    "vii": "7",
+    "viii": "8",
+    "ix": "9",
+    "x": "10",
+    "xi": "11",
+    "xii": "12",
+}
+_NUMBER_WORDS = {
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+}
+# Words that only introduce a sequel number: "Vol. 2", "Part II", "Chapter 4".
+_SEQUEL_MARKERS = frozenset({"vol", "volume", "part", "chapter", "episode", "ep", "pt"})
+_ARTICLES = frozenset({"the", "a", "an"})
+
+# Characters that separate a title from its subtitle ("Avengers: Endgame").
+_SUBTITLE_SPLIT = re.compile(r"\s*(?:[:;|/]|\s[-–—]\s|[–—])\s*")
+_APOSTROPHES = re.compile(r"['’`´ʼ]")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_TRAILING_ARTICLE = re.compile(r",\s*(the|a|an)\s*$")
+
+_SPECIAL = str.maketrans(
+    {
+        "&": " and ",
+        "+": " and ",
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "ø": "o",
+        "ð": "d",
+        "þ": "th",
+        "ł": "l",
+        "đ": "d",
+        "ı": "i",
+        "·": " ",
+        "•": " ",
+    }
+)
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip accents, spell out ``&``; keeps punctuation for later steps."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_SPECIAL)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _segment_words(segment: str, *, last_segment_of_many: bool, first: bool) -> list[str]:
+    words = _NON_WORD.sub(" ", _APOSTROPHES.sub("", segment)).split()
+    if not words:
+        return words
+    # A numeral or number word is a sequel number only at the end of a segment (the end of
+    # the title, or just before a subtitle), and never as the only word of the title's
+    # first segment ("I, Robot", "Ten", "X" stay what they are).
+    last = words[-1]
+    if len(words) > 1 or not first or last_segment_of_many:
+        if last in _ROMAN:
+            words[-1] = _ROMAN[last]
+        elif last in _NUMBER_WORDS and len(words) > 1:
+            words[-1] = _NUMBER_WORDS[last]
+    if len(words) >= 2 and words[-2] in _SEQUEL_MARKERS and words[-1].isdigit():
+        del words[-2]
+    # Articles: at the start of a segment ("The Dark Knight", "Avengers: The Kang Dynasty").
+    while len(words) > 1 and words[0] in _ARTICLES:
+        del words[0]
+    return words
+
+
+def normalize(title: str) -> str:
+    """The normalised form used for matching: lowercase ASCII words separated by spaces."""
+    folded = fold(title).strip()
+    m = _TRAILING_ARTICLE.search(folded)  # "Avengers, The" -> "the avengers"
+    if m:
+        folded = f"{m.group(1)} {folded[: m.start()]}"
+    segments = [s for s in _SUBTITLE_SPLIT.split(folded) if s.strip()]
+    words: list[str] = []
+    for i, segment in enumerate(segments):
+        words.extend(
+            _segment_words(
+                segment,
+                last_segment_of_many=len(segments) > 1 and i == 0,
+                first=i == 0,
+            )
+        )
+    if not words:
+        # Titles made only of punctuation or symbols still need a key.
+        return _NON_WORD.sub(" ", folded).strip() or folded.strip()
+    return " ".join(words)
+
+
+def compact(key: str) -> str:
+    """The normalised key without spaces: "spider man" and "spiderman" meet here."""
+    return key.replace(" ", "")
+
+
+def key_of(title: str) -> str:
+    """The exact-lookup key of a title: normalised, then compacted."""
+    return compact(normalize(title))
+
+
+def trigrams(key: str) -> list[str]:
+    """Distinct character trigrams of a normalised key, padded with a space at each end."""
+    padded = f" {key} "
+    seen: dict[str, None] = {}
+    for i in range(len(padded) - 2):
+        seen.setdefault(padded[i : i + 3], None)
+    return list(seen)

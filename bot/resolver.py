@@ -1,0 +1,203 @@
+"""Title resolution: what the user typed -> one film, a choice, or nothing.
+
+1. Exact lookup of the compact normalised key over titles, original titles and aliases
+   (the whole text first, so "Blade Runner 2049" and "2012" stay titles; then with a
+   trailing year split off, or a trailing "1" dropped: "iron man 1").
+2. Otherwise candidates from the FTS5 trigram index: the query's *rarest* trigrams
+   (document frequencies come from ``trigram_df``) within a posting budget, counted per
+   name inside SQLite, best 150 kept. Never a scan of the catalog.
+3. rapidfuzz re-ranks that bounded set. Scores of 90 and above are answers; 75-90 are
+   "did you mean" suggestions; below that the query is nonsense, and gets no random film.
+4. A year (±1) filters; popularity breaks near-ties; films with the same title and no
+   clear favourite are a choice for the user.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from bot.models import Candidate, Match, MatchMethod
+from bot.normalize import compact, normalize, trigrams
+from bot.store import KIND_TITLE, CatalogReader, FilmRow, NameRow
+
+ACCEPT = 90.0
+SUGGEST = 75.0
+NEAR_TIE = 2.0
+POSTING_BUDGET = 40_000
+MAX_TERMS = 14
+CANDIDATES = 150
+DOMINANT = 10
+"""A same-titled film this many times more popular than the rest is the one meant."""
+FUZZY_DOMINANT = 3
+
+_TRAILING_YEAR = re.compile(r"^(?P<title>.*?\S)[\s,]*[(\[]?(?P<year>(18[89]|19\d|20\d)\d)[)\]]?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    row: FilmRow
+    score: float
+    name: str
+    kind: int
+
+    def candidate(self) -> Candidate:
+        directors = tuple(d for d in self.row.directors.split(", ") if d)
+        return Candidate(
+            id=self.row.id,
+            title=self.row.title,
+            year=self.row.year,
+            score=round(self.score, 1),
+            directors=directors,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The resolver's outcome; the service turns it into an :class:`~bot.models.Answer`."""
+
+    best: Scored | None = None
+    match: Match | None = None
+    others: tuple[Scored, ...] = ()
+    candidates: tuple[Scored, ...] = ()
+    """Set when the answer is a choice (ambiguous)."""
+    suggestions: tuple[Scored, ...] = field(default=())
+    """Set when nothing was found but something came close."""
+
+
+def split_year(text: str) -> tuple[str, int] | None:
+    """``"dune 2021"`` -> ``("dune", 2021)``; ``"1917"`` alone is not split."""
+    m = _TRAILING_YEAR.match(text.strip())
+    if not m:
+        return None
+    title = m.group("title").strip(" ,-(")
+    if not normalize(title):
+        return None
+    return title, int(m.group("year"))
+
+
+def score(query: str, name: str) -> float:
+    """How well a catalog name matches the query, 0-100 (both normalised)."""
+    if query == name:
+        return 100.0
+    if len(name) < 0.75 * len(query):
+        # A short catalog title inside a long query ("The Road" in "kings of the road")
+        # must not win on a partial match.
+        return max(fuzz.ratio(query, name), fuzz.token_sort_ratio(query, name))
+    if compact(query) == compact(name):
+        return 99.0
+    return fuzz.WRatio(query, name)
+
+
+class Resolver:
+    def __init__(self, reader: CatalogReader) -> None:
+        self._reader = reader
+
+    async def resolve(self, text: str, year: int | None = None) -> Resolution:
+        key = normalize(text)
+        if not key:
+            return Resolution()
+        whole = await self._exact(key, year)
+        if whole is not None:
+            return whole
+        split = split_year(text) if year is None else None
+        if split is not None:
+            title, split_year_value = split
+            found = await self._exact(normalize(title), split_year_value)
+            if found is not None:
+                return found
+        if key.endswith(" 1"):
+            found = await self._exact(key[:-2], year)
+            if found is not None:
+                return found
+        scored = await self._fuzzy(key, year)
+        if split is not None:
+            title, split_year_value = split
+            with_year = await self._fuzzy(normalize(title), split_year_value)
+            if with_year and (not scored or with_year[0].score >= scored[0].score - NEAR_TIE):
+                scored = with_year
+                year = split_year_value
+        return self._decide(scored, year, exact=False)
+
+    async def _exact(self, key: str, year: int | None) -> Resolution | None:
+        if not key:
+            return None
+        rows = await self._reader.exact(compact(key))
+        if not rows:
+            return None
+        scored = await self._score_rows(key, rows)
+        if year is not None:
+            in_year = [s for s in scored if abs(s.row.year - year) <= 1]
+            if in_year:
+                exact_year = [s for s in in_year if s.row.year == year]
+                scored = exact_year if len(exact_year) == 1 else in_year
+        return self._decide(scored, year, exact=True)
+
+    async def _score_rows(self, key: str, rows: list[NameRow]) -> list[Scored]:
+        films = await self._reader.film_rows(sorted({r.film for r in rows}))
+        best: dict[int, Scored] = {}
+        for r in rows:
+            film = films.get(r.film)
+            if film is None:
+                continue
+            s = score(key, r.norm)
+            current = best.get(r.film)
+            # Prefer a title over an alias when both score the same.
+            if current is None or (s, -r.kind) > (current.score, -current.kind):
+                best[r.film] = Scored(film, s, r.name, r.kind)
+        return sorted(best.values(), key=lambda s: (-s.score, -s.row.popularity, s.row.year))
+
+    async def _fuzzy(self, key: str, year: int | None) -> list[Scored]:
+        grams = trigrams(key)
+        df = await self._reader.document_frequencies(grams)
+        present = sorted((n, t) for t, n in df.items() if n > 0)
+        terms: list[str] = []
+        total = 0
+        for n, t in present:
+            if len(terms) >= MAX_TERMS or (total + n > POSTING_BUDGET and len(terms) >= 2):
+                break
+            terms.append(t)
+            total += n
+        rows = await self._reader.trigram_candidates(terms, CANDIDATES)
+        scored = await self._score_rows(key, rows)
+        if year is not None:
+            in_year = [s for s in scored if abs(s.row.year - year) <= 1]
+            if in_year and in_year[0].score >= SUGGEST:
+                scored = in_year
+        return scored
+
+    def _decide(self, scored: list[Scored], year: int | None, *, exact: bool) -> Resolution:
+        if not scored:
+            return Resolution()
+        best = scored[0]
+        if best.score < ACCEPT:
+            suggestions = tuple(s for s in scored[:5] if s.score >= SUGGEST)
+            return Resolution(suggestions=suggestions)
+        close = [s for s in scored if s.score >= best.score - NEAR_TIE]
+        others = tuple(s for s in scored[1:4] if s.score >= ACCEPT)
+        if len(close) > 1:
+            ranked = sorted(close, key=lambda s: (-s.row.popularity, -s.score))
+            top, runner = ranked[0], ranked[1]
+            factor = DOMINANT if exact or same_title(close) else FUZZY_DOMINANT
+            if top.row.popularity >= factor * max(runner.row.popularity, 1):
+                best = top
+                others = tuple(s for s in ranked[1:4])
+            else:
+                return Resolution(candidates=tuple(ranked[:10]))
+        if exact:
+            method = MatchMethod.EXACT if best.kind == KIND_TITLE else MatchMethod.ALIAS
+        else:
+            method = MatchMethod.FUZZY
+        match = Match(
+            method=method,
+            score=round(best.score, 1),
+            matched=best.name,
+            year_used=year is not None and abs(best.row.year - year) <= 1,
+        )
+        return Resolution(best=best, match=match, others=others)
+
+
+def same_title(scored: list[Scored]) -> bool:
+    return len({normalize(s.row.title) for s in scored}) == 1

@@ -1,0 +1,153 @@
+"""The service every adapter talks to: ask, suggest, film."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from bot.models import (
+    Ambiguous,
+    Answer,
+    Choice,
+    Film,
+    Found,
+    Match,
+    MatchMethod,
+    NotFound,
+    Query,
+    Verdict,
+)
+from bot.normalize import compact, normalize
+from bot.questions import MAX_QUESTION, parse_question
+from bot.resolver import Resolution, Resolver, Scored
+from bot.store import CatalogReader
+
+log = logging.getLogger(__name__)
+
+EMPTY_QUESTION = (
+    "Ask me about a film, e.g. “Children of Heaven” or “does Iron Man have a post-credits scene?”"
+)
+SUGGEST_SCAN = 400
+SHORT_PREFIX_SCAN = 20_000
+
+
+class CreditsService:
+    """Resolves questions to films and answers them. One per process; cheap to share."""
+
+    def __init__(self, reader: CatalogReader) -> None:
+        self._reader = reader
+        self._resolver = Resolver(reader)
+
+    @classmethod
+    async def open(cls, db_path: Path) -> Self:
+        return cls(await CatalogReader.open(db_path))
+
+    async def close(self) -> None:
+        await self._reader.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @property
+    def reader(self) -> CatalogReader:
+        return self._reader
+
+    async def ask(self, query: Query | str) -> Answer:
+        q = Query(text=query) if isinstance(query, str) else query
+        raw = q.text[: MAX_QUESTION * 4]
+        parsed = parse_question(raw)
+        if parsed is None:
+            return NotFound(query=raw.strip()[:100], reason=EMPTY_QUESTION)
+        year = q.year if q.year is not None else parsed.year
+        resolution = await self._resolver.resolve(parsed.title, year)
+        shown = parsed.title if year is None else f"{parsed.title} ({year})"
+        if resolution.best is None and not resolution.candidates:
+            # The question parser may have cut too much: try the whole text as a title.
+            whole = " ".join(raw.split())[:MAX_QUESTION]
+            if normalize(whole) != normalize(parsed.title):
+                retry = await self._resolver.resolve(whole, q.year)
+                if retry.best is not None or retry.candidates:
+                    resolution, shown = retry, whole
+        return await self._answer(shown, resolution)
+
+    async def _answer(self, shown: str, resolution: Resolution) -> Answer:
+        if resolution.best is not None and resolution.match is not None:
+            film = await self._reader.film_by_rid(resolution.best.row.rid)
+            if film is not None:
+                return Found(
+                    query=shown,
+                    film=film,
+                    match=resolution.match,
+                    others=tuple(s.candidate() for s in resolution.others),
+                )
+        if resolution.candidates:
+            return Ambiguous(
+                query=shown, candidates=tuple(s.candidate() for s in resolution.candidates)
+            )
+        return NotFound(
+            query=shown, suggestions=tuple(s.candidate() for s in resolution.suggestions)
+        )
+
+    async def film(self, film_id: str) -> Answer:
+        """The answer for a film id (from a button, a select menu or an autocomplete choice)."""
+        hit = await self._reader.film_by_id(film_id.strip()[:80])
+        if hit is None:
+            return NotFound(query=film_id[:100], reason="That film is no longer in the catalog.")
+        _, film = hit
+        return Found(query=film.title, film=film, match=Match(MatchMethod.ID, 100.0, film.title))
+
+    async def get_film(self, film_id: str) -> Film | None:
+        hit = await self._reader.film_by_id(film_id.strip()[:80])
+        return hit[1] if hit else None
+
+    async def suggest(self, prefix: str, limit: int = 25) -> list[Choice]:
+        """Films for autocomplete and inline mode: cheap enough for every keystroke.
+
+        Prefix matches on the normalised title first (most popular first), then fuzzy
+        matches when the prefix is long enough to be a misspelt title.
+        """
+        limit = max(0, min(limit, 50))
+        parsed = parse_question(prefix[:MAX_QUESTION])
+        text = parsed.title if parsed else ""
+        key = compact(normalize(text)) if text else ""
+        if limit == 0:
+            return []
+        if not key:
+            rows = await self._reader.popular_prefix("", limit, limit)
+        elif len(key) <= 2:
+            rows = await self._reader.popular_prefix(key, limit * 2, SHORT_PREFIX_SCAN)
+        else:
+            rows = await self._reader.prefix(key, SUGGEST_SCAN)
+        films = await self._reader.film_rows(sorted({r.film for r in rows}))
+        ranked = sorted(
+            {r.film for r in rows if r.film in films},
+            key=lambda rid: (-films[rid].popularity, films[rid].title, films[rid].year),
+        )
+        choices = [
+            Choice(films[rid].id, films[rid].title, films[rid].year, Verdict(films[rid].verdict))
+            for rid in ranked[:limit]
+        ]
+        if len(choices) < limit and len(key) >= 4:
+            resolution = await self._resolver.resolve(text)
+            extra: list[Scored] = []
+            if resolution.best is not None:
+                extra.append(resolution.best)
+            extra += [*resolution.others, *resolution.candidates, *resolution.suggestions]
+            seen = {c.id for c in choices}
+            for s in extra:
+                if s.row.id not in seen and len(choices) < limit:
+                    seen.add(s.row.id)
+                    choices.append(
+                        Choice(s.row.id, s.row.title, s.row.year, Verdict(s.row.verdict))
+                    )
+        return choices
