@@ -30,7 +30,8 @@ _PATTERNS = [
     ),
     # is there a stinger in X / is there a post-credits scene for X / are there any ... in X
     re.compile(
-        r"^(?:is|are|was|were)\s+there\s+.*?" + _CREDIT_WORDS + r".*?\s"
+        r"^(?:is|are|was|were)\s+there\s+.*?" + _CREDIT_WORDS + r"(?:\s+(?:after|during|at\s+the"
+        r"\s+end\s+of|before)\s+(?:the\s+)?(?:end\s+|closing\s+)?credits?)?.*?\s"
         r"(?:in|for|of|on|after|with|at\s+the\s+end\s+of)\s+(?P<t>.+)$"
     ),
     # anything after the credits of X / something during the end credits in X

@@ -79,23 +79,32 @@ def split_year(text: str) -> tuple[str, int] | None:
 
 
 def score(query: str, name: str) -> float:
-    """How well a catalog name matches the query, 0-100 (both normalised)."""
+    """How well a catalog name matches the query, 0-100 (both normalised).
+
+    Close lengths: edit-distance ratio, or the same with the words sorted. A query much
+    shorter than the name may be a partial title ("pirates of the caribbean black pearl"):
+    then the words it shares with the name count, at most 95, so a full match still wins.
+    Never rapidfuzz's ``WRatio`` partial scores: they give 85-90 to any long title that
+    shares one common word with the query, and a short catalog title inside a long query
+    ("The Road" in "kings of the road") would win.
+    """
     if query == name:
         return 100.0
-    if len(name) < 0.75 * len(query):
-        # A short catalog title inside a long query ("The Road" in "kings of the road")
-        # must not win on a partial match.
-        return max(fuzz.ratio(query, name), fuzz.token_sort_ratio(query, name))
     if compact(query) == compact(name):
         return 99.0
-    return fuzz.WRatio(query, name)
+    close = max(fuzz.ratio(query, name), fuzz.token_sort_ratio(query, name))
+    if len(query) < 6 or len(name) < 1.3 * len(query):
+        return close
+    return max(close, 0.95 * fuzz.token_set_ratio(query, name))
 
 
 class Resolver:
     def __init__(self, reader: CatalogReader) -> None:
         self._reader = reader
 
-    async def resolve(self, text: str, year: int | None = None) -> Resolution:
+    async def resolve(
+        self, text: str, year: int | None = None, *, budget: int = POSTING_BUDGET
+    ) -> Resolution:
         key = normalize(text)
         if not key:
             return Resolution()
@@ -112,10 +121,10 @@ class Resolver:
             found = await self._exact(key[:-2], year)
             if found is not None:
                 return found
-        scored = await self._fuzzy(key, year)
+        scored = await self._fuzzy(key, year, budget)
         if split is not None:
             title, split_year_value = split
-            with_year = await self._fuzzy(normalize(title), split_year_value)
+            with_year = await self._fuzzy(normalize(title), split_year_value, budget)
             if with_year and (not scored or with_year[0].score >= scored[0].score - NEAR_TIE):
                 scored = with_year
                 year = split_year_value
@@ -149,14 +158,14 @@ class Resolver:
                 best[r.film] = Scored(film, s, r.name, r.kind)
         return sorted(best.values(), key=lambda s: (-s.score, -s.row.popularity, s.row.year))
 
-    async def _fuzzy(self, key: str, year: int | None) -> list[Scored]:
+    async def _fuzzy(self, key: str, year: int | None, budget: int) -> list[Scored]:
         grams = trigrams(key)
         df = await self._reader.document_frequencies(grams)
         present = sorted((n, t) for t, n in df.items() if n > 0)
         terms: list[str] = []
         total = 0
         for n, t in present:
-            if len(terms) >= MAX_TERMS or (total + n > POSTING_BUDGET and len(terms) >= 2):
+            if len(terms) >= MAX_TERMS or (total + n > budget and len(terms) >= 2):
                 break
             terms.append(t)
             total += n

@@ -31,6 +31,7 @@ EMPTY_QUESTION = (
 )
 SUGGEST_SCAN = 400
 SHORT_PREFIX_SCAN = 20_000
+SUGGEST_BUDGET = 8_000
 
 
 class CreditsService:
@@ -123,9 +124,9 @@ class CreditsService:
         if limit == 0:
             return []
         if not key:
-            rows = await self._reader.popular_prefix("", limit, limit)
+            rows = await self._reader.popular_prefix("", limit * 4, limit)
         elif len(key) <= 2:
-            rows = await self._reader.popular_prefix(key, limit * 2, SHORT_PREFIX_SCAN)
+            rows = await self._reader.popular_prefix(key, limit * 4, SHORT_PREFIX_SCAN)
         else:
             rows = await self._reader.prefix(key, SUGGEST_SCAN)
         films = await self._reader.film_rows(sorted({r.film for r in rows}))
@@ -137,13 +138,12 @@ class CreditsService:
             Choice(films[rid].id, films[rid].title, films[rid].year, Verdict(films[rid].verdict))
             for rid in ranked[:limit]
         ]
-        if len(choices) < limit and len(key) >= 4:
-            resolution = await self._resolver.resolve(text)
-            extra: list[Scored] = []
-            if resolution.best is not None:
-                extra.append(resolution.best)
-            extra += [*resolution.others, *resolution.candidates, *resolution.suggestions]
-            seen = {c.id for c in choices}
+        if not choices and len(key) >= 4:
+            # Nothing starts with it: perhaps a misspelt title.
+            resolution = await self._resolver.resolve(text, budget=SUGGEST_BUDGET)
+            extra = [*filter(None, [resolution.best]), *resolution.others]
+            extra += [*resolution.candidates, *resolution.suggestions]
+            seen: set[str] = set()
             for s in extra:
                 if s.row.id not in seen and len(choices) < limit:
                     seen.add(s.row.id)

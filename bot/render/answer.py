@@ -64,8 +64,18 @@ def verdict_headline(credits: Credits) -> str:
     return f"Yes — {n} {_scenes_word(n)} {where} the credits"
 
 
+_NOT_A_SCENE = frozenset({"dedication", "stills", "audio-only"})
+
+
 def stay_advice(credits: Credits) -> str:
     """Whether it is worth staying, in words: not a spoiler."""
+    kinds = {s.kind for s in credits.scenes}
+    if credits.scenes and kinds <= _NOT_A_SCENE:
+        what = " / ".join(sorted(k.replace("-", " ") for k in kinds if k))
+        return (
+            f"There is something in the credits ({what}), but no scene to wait for: "
+            "stay if you want to see it."
+        )
     match credits.verdict:
         case Verdict.NONE:
             return "You can leave when the credits start."
