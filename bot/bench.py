@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -69,9 +70,23 @@ PLACES = (
     "Dublin Prague Marseille Naples Istanbul Kyoto Seoul Sydney"
 ).split()
 SUBTITLES = (
-    "The Beginning", "The Last Winter", "Reckoning", "Resurrection", "The Final Chapter",
-    "Rise of the Fallen", "Homecoming", "The Return", "Origins", "Legacy", "Redemption",
-    "The Lost City", "Dawn", "Retribution", "Judgment Day", "Revelations", "First Blood",
+    "The Beginning",
+    "The Last Winter",
+    "Reckoning",
+    "Resurrection",
+    "The Final Chapter",
+    "Rise of the Fallen",
+    "Homecoming",
+    "The Return",
+    "Origins",
+    "Legacy",
+    "Redemption",
+    "The Lost City",
+    "Dawn",
+    "Retribution",
+    "Judgment Day",
+    "Revelations",
+    "First Blood",
 )
 ROMANS = ("II", "III", "IV", "V", "VI")
 SYLLABLES = (
@@ -202,7 +217,9 @@ def generate_queries(films: list[Film], count: int, seed: int) -> list[dict[str,
             film = rng.choice(group)
             if sum(abs(f.year - film.year) <= 1 for f in group) > 1:
                 continue
-            queries.append({"kind": kind, "query": f"{film.title.lower()} {film.year}", "expect": film.id})
+            queries.append(
+                {"kind": kind, "query": f"{film.title.lower()} {film.year}", "expect": film.id}
+            )
             continue
         film = rng.choice(unique)
         title = film.title.lower()
@@ -228,15 +245,13 @@ def _percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def _reset_peak_rss() -> None:
     """Forget the peak RSS inherited from the parent (Linux: clear_refs 5)."""
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def _rss_mb() -> float:
@@ -300,11 +315,18 @@ def _baseline(films: list[Film], queries: list[dict[str, Any]]) -> dict[str, Any
     results: list[str | None] = []
     for q in queries:
         t0 = time.perf_counter()
-        best = process.extractOne(q["query"], titles, scorer=fuzz.WRatio, processor=utils.default_process)
+        best = process.extractOne(
+            q["query"], titles, scorer=fuzz.WRatio, processor=utils.default_process
+        )
         ms.append((time.perf_counter() - t0) * 1000)
         results.append(films[best[2]].id if best is not None and best[1] >= 90 else None)
     top1, rejected = _score(queries, results)
-    return {"p50": statistics.median(ms), "p99": _percentile(ms, 0.99), "top1": top1, "rejected": rejected}
+    return {
+        "p50": statistics.median(ms),
+        "p99": _percentile(ms, 0.99),
+        "top1": top1,
+        "rejected": rejected,
+    }
 
 
 def _cold_start(db: Path, query: str, runs: int = 3) -> float:
@@ -322,7 +344,9 @@ def _cold_start(db: Path, query: str, runs: int = 3) -> float:
     return statistics.median(times)
 
 
-def bench_size(size: int, workdir: Path, n_queries: int, real: list[Film], log: Any) -> dict[str, Any]:
+def bench_size(
+    size: int, workdir: Path, n_queries: int, real: list[Film], log: Any
+) -> dict[str, Any]:
     films = generate_films(size, seed=size, real=real)
     data = workdir / f"films-{size}.jsonl"
     with data.open("w", encoding="utf-8") as handle:

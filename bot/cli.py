@@ -12,6 +12,7 @@ import contextlib
 import importlib
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Coroutine, Sequence
@@ -44,7 +45,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _common() -> _Parser:
-    common = _Parser(add_help=False)
+    # SUPPRESS: an option given before the subcommand is not reset by the subcommand's
+    # own default ("credits-bot --db X db build" and "credits-bot db build --db X" agree).
+    common = _Parser(add_help=False, argument_default=argparse.SUPPRESS)
     common.add_argument(
         "--db", type=Path, help="catalog file (default: $CREDITS_DB or var/catalog.sqlite)"
     )
@@ -280,6 +283,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_platform(args, settings))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. piped into head: not an error worth a line
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return EXIT_OK
     except BotError as exc:
         if verbose:
             log.exception("failed")

@@ -43,6 +43,13 @@ _SCENE = re.compile(
 _RUNTIME = re.compile(r"^(?P<n>\d{1,4})\s*min")
 _NUMBER = re.compile(r"^(?P<n>\d+(?:\.\d+)?)\s*%?$")
 _EMPTY_VALUES = {"", "-", "n/a", "na", "tbd", "none"}
+NEAR_YEARS = 2
+"""An imported film whose title a catalog film has, within this many years, is that film
+(release years differ between countries: the seed page dates Children of Heaven 1999)."""
+
+
+def _near_years(year: int) -> list[int]:
+    return sorted(range(year - NEAR_YEARS, year + NEAR_YEARS + 1), key=lambda y: abs(y - year))
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +263,10 @@ def import_files(paths: Sequence[Path], data_dir: Path) -> ImportReport:
                 where = f" (also at {other.path}:{other.line})" if other else ""
                 raise DataError(item.path, item.line, f"duplicate film {film.label}{where}")
             seen[key] = item
-            clash = by_key.get(key) or by_id.get(film.id)
+            clash = by_id.get(film.id) or next(
+                (by_key[(key[0], y)] for y in _near_years(film.year) if (key[0], y) in by_key),
+                None,
+            )
             if clash is not None:
                 skipped.append((film, f"already in the catalog from {clash.path}:{clash.line}"))
                 continue

@@ -87,7 +87,12 @@ def _segment_words(segment: str, *, last_segment_of_many: bool, first: bool) -> 
             words[-1] = _ROMAN[last]
         elif last in _NUMBER_WORDS and len(words) > 1:
             words[-1] = _NUMBER_WORDS[last]
-    if (len(words) > 2 or not first) and len(words) >= 2 and words[-2] in _SEQUEL_MARKERS and words[-1].isdigit():
+    if (
+        (len(words) > 2 or not first)
+        and len(words) >= 2
+        and words[-2] in _SEQUEL_MARKERS
+        and words[-1].isdigit()
+    ):
         del words[-2]
     # Articles: at the start of a segment ("The Dark Knight", "Avengers: The Kang Dynasty").
     while len(words) > 1 and words[0] in _ARTICLES:

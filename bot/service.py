@@ -21,7 +21,7 @@ from bot.models import (
 )
 from bot.normalize import compact, normalize
 from bot.questions import MAX_QUESTION, parse_question
-from bot.resolver import Resolution, Resolver, Scored
+from bot.resolver import Resolution, Resolver
 from bot.store import CatalogReader
 
 log = logging.getLogger(__name__)

@@ -55,7 +55,13 @@ def good(**extra: Any) -> dict[str, Any]:
             "position must be",
         ),
         (
-            good(credits={"verdict": "after", "source": "s", "scenes": [{"position": "after", "kind": "x"}]}),
+            good(
+                credits={
+                    "verdict": "after",
+                    "source": "s",
+                    "scenes": [{"position": "after", "kind": "x"}],
+                }
+            ),
             "kind must be one of",
         ),
     ],
@@ -100,7 +106,12 @@ def test_bad_json_and_duplicates(tmp_path: Path) -> None:
     path.write_text('{"title": "A", "year": 2000}\n\n// a comment\n{"title": \n')
     with pytest.raises(DataError, match=r"a\.jsonl:4: invalid JSON"):
         list(iter_jsonl(path))
-    path.write_text(json.dumps({"title": "A", "year": 2000}) + "\n" + json.dumps({"title": "a", "year": 2000}) + "\n")
+    path.write_text(
+        json.dumps({"title": "A", "year": 2000})
+        + "\n"
+        + json.dumps({"title": "a", "year": 2000})
+        + "\n"
+    )
     with pytest.raises(DataError, match=r"a\.jsonl:2: duplicate film a \(2000\)"):
         load_films([path])
     path.write_bytes(b'{"title": "A", "year": 2000}\n\xff\xfe\n')

@@ -51,7 +51,9 @@ def test_roman_numerals_only_at_the_end_or_before_a_subtitle() -> None:
     assert normalize("I, Robot") == "i robot"
     assert normalize("X") == "x"
     assert normalize("Rocky IV") == "rocky 4"
-    assert normalize("Star Wars: Episode VI - Return of the Jedi") == "star wars 6 return of the jedi"
+    assert (
+        normalize("Star Wars: Episode VI - Return of the Jedi") == "star wars 6 return of the jedi"
+    )
     assert normalize("Chapter 4") == "chapter 4"  # a lone marker and number is a title
 
 

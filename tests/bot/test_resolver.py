@@ -200,7 +200,9 @@ def test_score_is_strict_with_short_titles_inside_long_queries() -> None:
     assert score("9", "fast 9") < 90
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(max_size=400))
 async def test_resolver_never_crashes(small: CreditsService, text: str) -> None:
     answer = await small.ask(text)

@@ -1,0 +1,147 @@
+"""Answers as documents, and the terminal renderer: verdict first, spoilers only in spans."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.models import (
+    Ambiguous,
+    Candidate,
+    Credits,
+    Film,
+    Found,
+    Match,
+    MatchMethod,
+    NotFound,
+    Position,
+    Scene,
+    Verdict,
+)
+from bot.render.answer import answer_document, recap_document, verdict_headline
+from bot.render.document import Text
+from bot.render.text import HIDDEN, render_text
+
+
+def film(verdict: Verdict, scenes: tuple[Scene, ...] = (), **kw: object) -> Film:
+    return Film(
+        "f-2000", "Some Film", 2000,
+        credits=Credits(verdict, scenes, source="test" if verdict.recorded else None),
+        **kw,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+D = Scene(Position.DURING, "The hero eats shawarma.", "gag")
+A = Scene(Position.AFTER, "A villain appears.", "sequel-setup")
+
+
+def test_headlines_for_the_five_verdicts() -> None:
+    assert verdict_headline(Credits(Verdict.BOTH, (D, A), "s")) == (
+        "Yes — 2 scenes: one during, one after the credits"
+    )
+    assert (
+        verdict_headline(Credits(Verdict.DURING, (D,), "s")) == "Yes — 1 scene during the credits"
+    )
+    assert (
+        verdict_headline(Credits(Verdict.AFTER, (A, A), "s")) == "Yes — 2 scenes after the credits"
+    )
+    assert verdict_headline(Credits(Verdict.AFTER, (), "s")) == "Yes — a scene after the credits"
+    assert verdict_headline(Credits(Verdict.NONE, (), "s")).startswith("No")
+    assert verdict_headline(Credits()) == "Nobody has recorded this one yet"
+
+
+def test_unknown_never_reads_as_no() -> None:
+    doc = answer_document(Found("x", film(Verdict.UNKNOWN), Match(MatchMethod.EXACT, 100, "x")))
+    text = render_text(doc).lower()
+    assert text.split()[0] != "no"
+    assert "no —" not in text and "does not have" not in text and "leave when" not in text
+    assert "can't say it has none" in " ".join(text.split())
+
+
+def test_answer_reads_like_the_seed_page() -> None:
+    f = film(
+        Verdict.NONE,
+        runtime_minutes=89,
+        directors=("Majid Majidi",),
+        box_office="$382K",
+        synopsis="Two siblings share one pair of shoes.",
+        recap="Ali loses the shoes.\nAli wins the race.",
+    )
+    doc = answer_document(Found("x", f, Match(MatchMethod.EXACT, 100, "x")))
+    text = render_text(doc)
+    lines = text.splitlines()
+    assert lines[0].startswith("No")
+    assert lines[1] == "Some Film (2000)"
+    for piece in ("89 min", "Majid Majidi", "$382K", "Two siblings share"):
+        assert piece in text
+    assert "Ali loses" not in text  # the recap is a separate, spoiler-only document
+    recap = recap_document(f)
+    assert recap.spoilers() == ["Ali loses the shoes.", "Ali wins the race."]
+
+
+def test_scene_descriptions_are_spoilers() -> None:
+    doc = answer_document(
+        Found("x", film(Verdict.BOTH, (D, A)), Match(MatchMethod.EXACT, 100, "x"))
+    )
+    assert doc.spoilers() == [D.description, A.description]
+    hidden = render_text(doc)
+    assert D.description not in hidden and hidden.count(HIDDEN) == 2
+    shown = render_text(doc, spoilers=True)
+    assert f"[spoiler] {D.description}" in shown
+
+
+def test_dedication_only_is_not_worth_waiting_for() -> None:
+    credits = (Scene(Position.DURING, "For Carrie.", "dedication"),)
+    doc = answer_document(
+        Found("x", film(Verdict.DURING, credits), Match(MatchMethod.EXACT, 100, "x"))
+    )
+    assert "no scene to wait for" in render_text(doc)
+
+
+def test_ambiguous_and_not_found_documents() -> None:
+    amb = answer_document(
+        Ambiguous(
+            "dune",
+            (
+                Candidate("a", "Dune", 2021, 100, ("Denis Villeneuve",)),
+                Candidate("b", "Dune", 1984, 100),
+            ),
+        )
+    )
+    text = render_text(amb)
+    assert "Dune (2021) — Denis Villeneuve" in text and "Dune (1984)" in text
+    nf = render_text(answer_document(NotFound("zzz", (Candidate("c", "Zed", 1999, 80),))))
+    assert "couldn't find" in nf and "Zed (1999)" in nf
+    assert render_text(answer_document(NotFound("", reason="Ask me about a film."))).startswith(
+        "Ask me"
+    )
+
+
+def test_control_characters_never_reach_the_terminal() -> None:
+    f = Film("x-2000", "Evil\x1b[2J Title", 2000, synopsis="a\x07b")
+    text = render_text(answer_document(Found("x", f, Match(MatchMethod.EXACT, 100, "x"))))
+    assert "\x1b" not in text and "\x07" not in text
+
+
+scene_text = st.text(
+    alphabet=st.characters(min_codepoint=33, max_codepoint=0x2FF), min_size=12, max_size=120
+)
+
+
+@given(descriptions=st.lists(scene_text, min_size=1, max_size=4), recap=scene_text)
+def test_spoiler_text_never_appears_outside_a_spoiler(descriptions: list[str], recap: str) -> None:
+    scenes = tuple(Scene(Position.AFTER, d) for d in descriptions)
+    f = Film(
+        "x-2000", "Plain Title", 2000, recap=recap, credits=Credits(Verdict.AFTER, scenes, "s")
+    )
+    secrets = [*descriptions, recap]
+    for doc in (
+        answer_document(Found("q", f, Match(MatchMethod.EXACT, 100, "x")), include_recap=True),
+        recap_document(f),
+    ):
+        assert doc.spoilers()
+        plain = [r.text for r in doc.runs() if isinstance(r, Text)] + [doc.headline, doc.title]
+        for secret in secrets:
+            assert not any(secret in p for p in plain)
+        hidden = render_text(doc)
+        assert not any(secret in hidden for secret in secrets)
