@@ -136,7 +136,7 @@ class Resolver:
         rows = await self._reader.exact(compact(key))
         if not rows:
             return None
-        scored = await self._score_rows(key, rows)
+        scored = self._score_rows(key, rows)
         if year is not None:
             in_year = [s for s in scored if abs(s.row.year - year) <= 1]
             if in_year:
@@ -144,18 +144,15 @@ class Resolver:
                 scored = exact_year if len(exact_year) == 1 else in_year
         return self._decide(scored, year, exact=True)
 
-    async def _score_rows(self, key: str, rows: list[NameRow]) -> list[Scored]:
-        films = await self._reader.film_rows(sorted({r.film for r in rows}))
+    @staticmethod
+    def _score_rows(key: str, rows: list[NameRow]) -> list[Scored]:
         best: dict[int, Scored] = {}
         for r in rows:
-            film = films.get(r.film)
-            if film is None:
-                continue
             s = score(key, r.norm)
-            current = best.get(r.film)
+            current = best.get(r.film.rid)
             # Prefer a title over an alias when both score the same.
             if current is None or (s, -r.kind) > (current.score, -current.kind):
-                best[r.film] = Scored(film, s, r.name, r.kind)
+                best[r.film.rid] = Scored(r.film, s, r.name, r.kind)
         return sorted(best.values(), key=lambda s: (-s.score, -s.row.popularity, s.row.year))
 
     async def _fuzzy(self, key: str, year: int | None, budget: int) -> list[Scored]:
@@ -170,7 +167,7 @@ class Resolver:
             terms.append(t)
             total += n
         rows = await self._reader.trigram_candidates(terms, CANDIDATES)
-        scored = await self._score_rows(key, rows)
+        scored = self._score_rows(key, rows)
         if year is not None:
             in_year = [s for s in scored if abs(s.row.year - year) <= 1]
             if in_year and in_year[0].score >= SUGGEST:

@@ -22,7 +22,7 @@ from bot.models import (
 from bot.normalize import compact, normalize
 from bot.questions import MAX_QUESTION, parse_question
 from bot.resolver import Resolution, Resolver
-from bot.store import CatalogReader
+from bot.store import SHORT_PREFIX_LEN, CatalogReader
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,6 @@ EMPTY_QUESTION = (
     "Ask me about a film, e.g. “Children of Heaven” or “does Iron Man have a post-credits scene?”"
 )
 SUGGEST_SCAN = 400
-SHORT_PREFIX_SCAN = 20_000
 SUGGEST_BUDGET = 8_000
 
 
@@ -123,21 +122,13 @@ class CreditsService:
         key = compact(normalize(text)) if text else ""
         if limit == 0:
             return []
-        if not key:
-            rows = await self._reader.popular_prefix("", limit * 4, limit)
-        elif len(key) <= 2:
-            rows = await self._reader.popular_prefix(key, limit * 4, SHORT_PREFIX_SCAN)
-        else:
-            rows = await self._reader.prefix(key, SUGGEST_SCAN)
-        films = await self._reader.film_rows(sorted({r.film for r in rows}))
-        ranked = sorted(
-            {r.film for r in rows if r.film in films},
-            key=lambda rid: (-films[rid].popularity, films[rid].title, films[rid].year),
-        )
-        choices = [
-            Choice(films[rid].id, films[rid].title, films[rid].year, Verdict(films[rid].verdict))
-            for rid in ranked[:limit]
-        ]
+        if len(key) <= SHORT_PREFIX_LEN:
+            films = await self._reader.popular_prefix(key, limit)
+            return [Choice(f.id, f.title, f.year, Verdict(f.verdict)) for f in films]
+        rows = await self._reader.prefix(key, SUGGEST_SCAN)
+        by_rid = {r.film.rid: r.film for r in rows}
+        ranked = sorted(by_rid.values(), key=lambda f: (-f.popularity, f.title, f.year))
+        choices = [Choice(f.id, f.title, f.year, Verdict(f.verdict)) for f in ranked[:limit]]
         if not choices and len(key) >= 4:
             # Nothing starts with it: perhaps a misspelt title.
             resolution = await self._resolver.resolve(text, budget=SUGGEST_BUDGET)

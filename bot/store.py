@@ -36,7 +36,7 @@ from bot.normalize import compact, normalize
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 KIND_TITLE, KIND_ORIGINAL, KIND_ALIAS = 0, 1, 2
 
 _SCHEMA = """
@@ -73,6 +73,26 @@ CREATE UNIQUE INDEX films_id ON films(id);
 CREATE INDEX films_popularity ON films(popularity DESC);
 CREATE INDEX names_compact ON names(compact);
 CREATE INDEX names_film ON names(film);
+CREATE TABLE short_prefix(prefix TEXT NOT NULL, rank INTEGER NOT NULL, film INTEGER NOT NULL,
+    PRIMARY KEY (prefix, rank)) WITHOUT ROWID;
+"""
+
+SHORT_PREFIX_LEN = 3
+SHORT_PREFIX_TOP = 50
+"""Autocomplete of 1-3 letters reads the most popular films from ``short_prefix``: a range
+scan of the names would see thousands of rows in alphabetical, not popular, order."""
+
+_SHORT_PREFIX = """
+INSERT INTO short_prefix
+SELECT prefix, rank, film FROM (
+    SELECT prefix, film,
+           row_number() OVER (PARTITION BY prefix ORDER BY popularity DESC, film) AS rank
+    FROM (
+        SELECT DISTINCT substr(n.compact, 1, {length}) AS prefix, n.film, f.popularity
+        FROM names AS n JOIN films AS f ON f.rid = n.film
+        WHERE length(n.compact) >= {length}
+    )
+) WHERE rank <= {top}
 """
 
 
@@ -168,6 +188,8 @@ def build_catalog(
                 "INSERT INTO names_fts(rowid, norm) SELECT nid, ' ' || norm || ' ' FROM names"
             )
             conn.executescript(_INDEXES)
+            for length in range(SHORT_PREFIX_LEN + 1):
+                conn.execute(_SHORT_PREFIX.format(length=length, top=SHORT_PREFIX_TOP))
             conn.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
                 [
@@ -236,14 +258,6 @@ def ensure_catalog(data_dir: Path, db_path: Path) -> Path:
 
 
 @dataclass(frozen=True, slots=True)
-class NameRow:
-    film: int
-    kind: int
-    name: str
-    norm: str
-
-
-@dataclass(frozen=True, slots=True)
 class FilmRow:
     rid: int
     id: str
@@ -252,6 +266,22 @@ class FilmRow:
     popularity: int
     verdict: str
     directors: str
+
+
+@dataclass(frozen=True, slots=True)
+class NameRow:
+    film: FilmRow
+    kind: int
+    name: str
+    norm: str
+
+
+_FILM_COLUMNS = "f.rid, f.id, f.title, f.year, f.popularity, f.verdict, f.directors"
+
+
+def _name_rows(rows: Iterable[Sequence[Any]]) -> list[NameRow]:
+    """Rows of ``n.kind, n.name, n.norm, <_FILM_COLUMNS>``."""
+    return [NameRow(FilmRow(*r[3:]), r[0], r[1], r[2]) for r in rows]
 
 
 class CatalogReader:
@@ -295,10 +325,11 @@ class CatalogReader:
 
     async def exact(self, compact_key: str) -> list[NameRow]:
         rows = await self._conn.execute_fetchall(
-            "SELECT film, kind, name, norm FROM names WHERE compact = ? LIMIT 50",
+            f"SELECT n.kind, n.name, n.norm, {_FILM_COLUMNS} FROM names AS n "
+            "JOIN films AS f ON f.rid = n.film WHERE n.compact = ? LIMIT 50",
             (compact_key,),
         )
-        return [NameRow(*row) for row in rows]
+        return _name_rows(rows)
 
     async def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
         if not terms:
@@ -317,44 +348,33 @@ class CatalogReader:
             "SELECT rowid AS nid FROM names_fts WHERE names_fts MATCH ?" for _ in terms
         )
         sql = (
-            f"SELECT n.film, n.kind, n.name, n.norm FROM "
+            f"SELECT n.kind, n.name, n.norm, {_FILM_COLUMNS} FROM "
             f"(SELECT nid, count(*) AS hits FROM ({union}) GROUP BY nid "
             f"ORDER BY hits DESC LIMIT ?) AS h JOIN names AS n ON n.nid = h.nid "
-            f"ORDER BY h.hits DESC"
+            f"JOIN films AS f ON f.rid = n.film ORDER BY h.hits DESC"
         )
         params = [f'"{t}"' for t in terms]
         rows = await self._conn.execute_fetchall(sql, (*params, limit))
-        return [NameRow(*row) for row in rows]
+        return _name_rows(rows)
 
     async def prefix(self, compact_prefix: str, scan: int) -> list[NameRow]:
         """Names whose compact key starts with the prefix (at most ``scan`` of them)."""
         upper = compact_prefix + "\U0010ffff"
         rows = await self._conn.execute_fetchall(
-            "SELECT film, kind, name, norm FROM names WHERE compact >= ? AND compact < ? LIMIT ?",
+            f"SELECT n.kind, n.name, n.norm, {_FILM_COLUMNS} FROM names AS n "
+            "JOIN films AS f ON f.rid = n.film WHERE n.compact >= ? AND n.compact < ? LIMIT ?",
             (compact_prefix, upper, scan),
         )
-        return [NameRow(*row) for row in rows]
+        return _name_rows(rows)
 
-    async def popular_prefix(self, compact_prefix: str, limit: int, scan: int) -> list[NameRow]:
-        """For very short prefixes: the most popular films' names that start with it."""
+    async def popular_prefix(self, compact_prefix: str, limit: int) -> list[FilmRow]:
+        """The most popular films with a name that starts with a 0-3 letter prefix."""
         rows = await self._conn.execute_fetchall(
-            "SELECT n.film, n.kind, n.name, n.norm FROM "
-            "(SELECT rid FROM films ORDER BY popularity DESC LIMIT ?) AS f "
-            "JOIN names AS n ON n.film = f.rid WHERE n.compact LIKE ? ESCAPE '\\' LIMIT ?",
-            (scan, compact_prefix.replace("%", "\\%").replace("_", "\\_") + "%", limit),
+            f"SELECT {_FILM_COLUMNS} FROM short_prefix AS p JOIN films AS f ON f.rid = p.film "
+            "WHERE p.prefix = ? ORDER BY p.rank LIMIT ?",
+            (compact_prefix, limit),
         )
-        return [NameRow(*row) for row in rows]
-
-    async def film_rows(self, rids: Sequence[int]) -> dict[int, FilmRow]:
-        if not rids:
-            return {}
-        marks = ",".join("?" * len(rids))
-        rows = await self._conn.execute_fetchall(
-            "SELECT rid, id, title, year, popularity, verdict, directors FROM films "
-            f"WHERE rid IN ({marks})",
-            tuple(rids),
-        )
-        return {int(r[0]): FilmRow(*r) for r in rows}
+        return [FilmRow(*r) for r in rows]
 
     async def film_by_rid(self, rid: int) -> Film | None:
         rows = list(
