@@ -28,6 +28,8 @@ SUGGEST = 75.0
 NEAR_TIE = 2.0
 POSTING_BUDGET = 40_000
 MAX_TERMS = 14
+MAX_WORDS = 4
+WORD_LIMIT = 300
 CANDIDATES = 150
 DOMINANT = 10
 """A same-titled film this many times more popular than the rest is the one meant."""
@@ -156,18 +158,21 @@ class Resolver:
         return sorted(best.values(), key=lambda s: (-s.score, -s.row.popularity, s.row.year))
 
     async def _fuzzy(self, key: str, year: int | None, budget: int) -> list[Scored]:
+        words = [w for w in dict.fromkeys(key.split()) if len(w) >= 2]
         grams = trigrams(key)
-        df = await self._reader.document_frequencies(grams)
-        present = sorted((n, t) for t, n in df.items() if n > 0)
-        terms: list[str] = []
-        total = 0
-        for n, t in present:
-            if len(terms) >= MAX_TERMS or (total + n > budget and len(terms) >= 2):
-                break
-            terms.append(t)
-            total += n
-        rows = await self._reader.trigram_candidates(terms, CANDIDATES)
-        scored = self._score_rows(key, rows)
+        word_df, gram_df = await self._reader.document_frequencies(words, grams)
+        scored: list[Scored] = []
+        # Whole words first: names holding every intact word of the query (FTS5 intersects
+        # the posting lists, cheaply). Typos in every word, or one-word titles, fall
+        # through to trigrams, counted per name within a posting budget.
+        present = sorted((n, w) for w, n in word_df.items() if n > 0)
+        if present:
+            rows = await self._reader.all_words([w for _, w in present[:MAX_WORDS]], WORD_LIMIT)
+            scored = self._score_rows(key, rows)
+        if not scored or scored[0].score < ACCEPT:
+            gram_terms = _select(gram_df, budget)
+            rows = await self._reader.candidates(gram_terms, CANDIDATES, words=False)
+            scored = _merge(scored, self._score_rows(key, rows))
         if year is not None:
             in_year = [s for s in scored if abs(s.row.year - year) <= 1]
             if in_year and in_year[0].score >= SUGGEST:
@@ -203,6 +208,30 @@ class Resolver:
             year_used=year is not None and abs(best.row.year - year) <= 1,
         )
         return Resolution(best=best, match=match, others=others)
+
+
+def _select(df: dict[str, int], budget: int) -> list[str]:
+    """The most selective terms whose posting lists fit the budget together.
+
+    A term held by more names than the whole budget is never read: a query made only of
+    such terms ("the man") is answered by the exact lookup or not at all, in bounded time.
+    """
+    terms: list[str] = []
+    total = 0
+    for n, term in sorted((n, t) for t, n in df.items() if n > 0):
+        if len(terms) >= MAX_TERMS or total + n > budget:
+            break
+        terms.append(term)
+        total += n
+    return terms
+
+
+def _merge(a: list[Scored], b: list[Scored]) -> list[Scored]:
+    best: dict[int, Scored] = {s.row.rid: s for s in a}
+    for s in b:
+        if s.row.rid not in best or s.score > best[s.row.rid].score:
+            best[s.row.rid] = s
+    return sorted(best.values(), key=lambda s: (-s.score, -s.row.popularity, s.row.year))
 
 
 def same_title(scored: list[Scored]) -> bool:

@@ -7,8 +7,9 @@ Layout (schema version in ``meta``):
   and compact keys (``names_compact`` serves exact lookup and autocomplete prefixes);
 - ``names_fts``: an FTS5 trigram index over the normalised names (contentless,
   ``detail=none``), read one trigram at a time, rarest first;
-- ``trigram_df``: how many names hold each trigram, so a query can pick its rarest
-  trigrams without touching the big posting lists.
+- ``words_fts``: an FTS5 word index (unicode61) over the same names;
+- ``trigram_df`` / ``word_df``: how many names hold each trigram or word, so a query can
+  pick its most selective terms without touching the big posting lists.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from bot.normalize import compact, normalize
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 KIND_TITLE, KIND_ORIGINAL, KIND_ALIAS = 0, 1, 2
 
 _SCHEMA = """
@@ -62,6 +63,9 @@ CREATE TABLE names(
 CREATE VIRTUAL TABLE names_fts USING fts5(
     norm, content='', detail='none', tokenize='trigram'
 );
+CREATE VIRTUAL TABLE words_fts USING fts5(
+    norm, content='', detail='none', tokenize='unicode61'
+);
 """
 
 _INDEXES = """
@@ -69,6 +73,10 @@ CREATE VIRTUAL TABLE temp.names_vocab USING fts5vocab(main, names_fts, 'row');
 CREATE TABLE trigram_df(term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO trigram_df SELECT term, doc FROM temp.names_vocab;
 DROP TABLE temp.names_vocab;
+CREATE VIRTUAL TABLE temp.words_vocab USING fts5vocab(main, words_fts, 'row');
+CREATE TABLE word_df(term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO word_df SELECT term, doc FROM temp.words_vocab;
+DROP TABLE temp.words_vocab;
 CREATE UNIQUE INDEX films_id ON films(id);
 CREATE INDEX films_popularity ON films(popularity DESC);
 CREATE INDEX names_compact ON names(compact);
@@ -187,6 +195,7 @@ def build_catalog(
             conn.execute(
                 "INSERT INTO names_fts(rowid, norm) SELECT nid, ' ' || norm || ' ' FROM names"
             )
+            conn.execute("INSERT INTO words_fts(rowid, norm) SELECT nid, norm FROM names")
             conn.executescript(_INDEXES)
             for length in range(SHORT_PREFIX_LEN + 1):
                 conn.execute(_SHORT_PREFIX.format(length=length, top=SHORT_PREFIX_TOP))
@@ -331,21 +340,30 @@ class CatalogReader:
         )
         return _name_rows(rows)
 
-    async def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
-        if not terms:
-            return {}
-        marks = ",".join("?" * len(terms))
-        rows = await self._conn.execute_fetchall(
-            f"SELECT term, df FROM trigram_df WHERE term IN ({marks})", tuple(terms)
+    async def document_frequencies(
+        self, words: Sequence[str], grams: Sequence[str]
+    ) -> tuple[dict[str, int], dict[str, int]]:
+        """How many names hold each word and each trigram (absent terms are left out)."""
+        if not words and not grams:
+            return {}, {}
+        sql = (
+            f"SELECT 0, term, df FROM word_df WHERE term IN ({','.join('?' * len(words))}) "
+            "UNION ALL "
+            f"SELECT 1, term, df FROM trigram_df WHERE term IN ({','.join('?' * len(grams))})"
         )
-        return {str(t): int(d) for t, d in rows}
+        rows = await self._conn.execute_fetchall(sql, (*words, *grams))
+        found: tuple[dict[str, int], dict[str, int]] = ({}, {})
+        for kind, term, df in rows:
+            found[int(kind)][str(term)] = int(df)
+        return found
 
-    async def trigram_candidates(self, terms: Sequence[str], limit: int) -> list[NameRow]:
-        """Names that share the most of ``terms`` (counted in SQLite), best first."""
+    async def candidates(self, terms: Sequence[str], limit: int, *, words: bool) -> list[NameRow]:
+        """Names that hold the most of ``terms`` (counted in SQLite), best first."""
         if not terms:
             return []
+        table = "words_fts" if words else "names_fts"
         union = " UNION ALL ".join(
-            "SELECT rowid AS nid FROM names_fts WHERE names_fts MATCH ?" for _ in terms
+            f"SELECT rowid AS nid FROM {table} WHERE {table} MATCH ?" for _ in terms
         )
         sql = (
             f"SELECT n.kind, n.name, n.norm, {_FILM_COLUMNS} FROM "
@@ -355,6 +373,19 @@ class CatalogReader:
         )
         params = [f'"{t}"' for t in terms]
         rows = await self._conn.execute_fetchall(sql, (*params, limit))
+        return _name_rows(rows)
+
+    async def all_words(self, words: Sequence[str], limit: int) -> list[NameRow]:
+        """Names holding every one of ``words`` (FTS5 intersects the posting lists)."""
+        if not words:
+            return []
+        match = " AND ".join(f'"{w}"' for w in words)
+        rows = await self._conn.execute_fetchall(
+            f"SELECT n.kind, n.name, n.norm, {_FILM_COLUMNS} FROM "
+            "(SELECT rowid AS nid FROM words_fts WHERE words_fts MATCH ? LIMIT ?) AS h "
+            "JOIN names AS n ON n.nid = h.nid JOIN films AS f ON f.rid = n.film",
+            (match, limit),
+        )
         return _name_rows(rows)
 
     async def prefix(self, compact_prefix: str, scan: int) -> list[NameRow]:

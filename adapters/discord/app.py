@@ -1,0 +1,169 @@
+"""The Discord client: slash commands, autocomplete, the error hook, command sync.
+
+Slash commands only, so no privileged intent. Everything the client needs (the service,
+the test guild) is passed into its constructor by :func:`create_client`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord.failures import report_error
+from adapters.discord.markup import CHOICE_NAME_LIMIT, NO_MENTIONS, plain
+from adapters.discord.replies import (
+    DYNAMIC_ITEMS,
+    MAX_QUERY,
+    CreditsLookup,
+    Mode,
+    answer_title,
+    is_film_id,
+    service_of,
+)
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+AUTOCOMPLETE_CHOICES = 25
+AUTOCOMPLETE_BUDGET = 2.0
+"""Seconds the core may take for suggestions: an autocomplete cannot be deferred."""
+
+
+def intents() -> discord.Intents:
+    """No privileged intent: slash commands need only the guilds intent (for the cache)."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    return wanted
+
+
+class CreditsTree(app_commands.CommandTree[Any]):
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError, /
+    ) -> None:
+        await report_error(interaction, error)
+
+
+class CreditsClient(discord.Client):
+    """A client that answers ``/credits`` and ``/recap`` from a credits service."""
+
+    def __init__(
+        self,
+        service: CreditsLookup,
+        *,
+        guild_id: int | None = None,
+        sync_commands: bool = True,
+        **options: Any,
+    ) -> None:
+        options.setdefault("intents", intents())
+        options.setdefault("allowed_mentions", NO_MENTIONS)
+        options.setdefault(
+            "activity", discord.Activity(type=discord.ActivityType.watching, name="the credits")
+        )
+        super().__init__(**options)
+        self.service = service
+        self.guild_id = guild_id
+        self.sync_commands = sync_commands
+        self.tree = CreditsTree(self)
+        for command in build_commands():
+            self.tree.add_command(command)
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        if self.sync_commands:
+            await sync_commands(self.tree, self.guild_id)
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info("Discord: logged in as %s (%s)", user, user.id if user else "?")
+
+
+class ShardedCreditsClient(CreditsClient, discord.AutoShardedClient):
+    """The same client over discord.py's ``AutoShardedClient``."""
+
+
+def create_client(settings: Settings, service: CreditsLookup) -> CreditsClient:
+    """The client for these settings: sharded when ``DISCORD_SHARDS`` is set."""
+    shards = settings.discord_shards
+    if shards is None:
+        return CreditsClient(service, guild_id=settings.discord_guild_id)
+    count = None if shards == "auto" else int(shards)
+    return ShardedCreditsClient(service, guild_id=settings.discord_guild_id, shard_count=count)
+
+
+async def sync_commands(tree: app_commands.CommandTree[Any], guild_id: int | None) -> None:
+    """Register the commands (bulk overwrite), globally and to the test guild if set.
+
+    A failure is logged, not raised: the commands registered last time keep working.
+    """
+    try:
+        synced = await tree.sync()
+        log.info("Registered %d global commands", len(synced))
+    except discord.HTTPException:
+        log.exception("Could not register the global commands")
+    if guild_id is None:
+        return
+    guild = discord.Object(id=guild_id)
+    tree.copy_global_to(guild=guild)
+    try:
+        synced = await tree.sync(guild=guild)
+        log.info("Registered %d commands to guild %s", len(synced), guild_id)
+    except discord.HTTPException:
+        log.exception("Could not register the commands to guild %s", guild_id)
+
+
+async def title_choices(service: CreditsLookup, current: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete: "Title (Year)" shown, the film id as the value."""
+    try:
+        found = await asyncio.wait_for(
+            service.suggest(current[:MAX_QUERY], AUTOCOMPLETE_CHOICES), AUTOCOMPLETE_BUDGET
+        )
+    except TimeoutError:
+        log.warning("Suggestions took longer than %.1f s: answering none", AUTOCOMPLETE_BUDGET)
+        return []
+    choices: list[app_commands.Choice[str]] = []
+    seen: set[str] = set()
+    for choice in found:
+        if choice.id in seen or not is_film_id(choice.id):
+            continue
+        seen.add(choice.id)
+        name = plain(choice.label, CHOICE_NAME_LIMIT) or choice.id
+        choices.append(app_commands.Choice(name=name, value=choice.id))
+    return choices[:AUTOCOMPLETE_CHOICES]
+
+
+async def _autocomplete(
+    interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[str]]:
+    try:
+        return await title_choices(service_of(interaction), current)
+    except Exception as exc:
+        await report_error(interaction, exc)
+        return []
+
+
+def build_commands() -> list[app_commands.Command[Any, ..., None]]:
+    """Fresh command objects for one tree: ``/credits`` and ``/recap``."""
+
+    @app_commands.command(
+        name="credits", description="Is there a scene during or after the credits of a film?"
+    )
+    @app_commands.describe(title="The film, e.g. Iron Man or Dune 2021")
+    @app_commands.autocomplete(title=_autocomplete)
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    async def credits(interaction: discord.Interaction[Any], title: str) -> None:
+        await answer_title(interaction, service_of(interaction), title, Mode.CREDITS)
+
+    @app_commands.command(name="recap", description="What happens in a film (behind spoilers).")
+    @app_commands.describe(title="The film, e.g. Iron Man or Dune 2021")
+    @app_commands.autocomplete(title=_autocomplete)
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    async def recap(interaction: discord.Interaction[Any], title: str) -> None:
+        await answer_title(interaction, service_of(interaction), title, Mode.RECAP)
+
+    return [credits, recap]
