@@ -139,11 +139,14 @@ def film_fields(film: Film) -> Fields:
     return Fields(tuple(items))
 
 
+def _recap_paragraphs(film: Film) -> list[str]:
+    return [p.strip() for p in (film.recap or "").split("\n") if p.strip()]
+
+
 def recap_blocks(film: Film) -> tuple[Block, ...]:
     if not film.recap:
         return (Paragraph((Text("Nobody has written a recap of this film yet."),)),)
-    paragraphs = [p.strip() for p in film.recap.split("\n") if p.strip()]
-    return tuple(Paragraph((Spoiler(p),)) for p in paragraphs)
+    return tuple(Paragraph((Spoiler(p),)) for p in _recap_paragraphs(film))
 
 
 def film_document(
@@ -174,10 +177,6 @@ def film_document(
         blocks=tuple(blocks),
         verdict=credits.verdict,
     )
-
-
-def _recap_paragraphs(film: Film) -> list[str]:
-    return [p.strip() for p in (film.recap or "").split("\n") if p.strip()]
 
 
 def recap_document(film: Film) -> Document:

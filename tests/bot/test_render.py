@@ -145,3 +145,21 @@ def test_spoiler_text_never_appears_outside_a_spoiler(descriptions: list[str], r
             assert not any(secret in p for p in plain)
         hidden = render_text(doc)
         assert not any(secret in hidden for secret in secrets)
+
+
+@given(
+    title=st.text(max_size=300),
+    synopsis=st.text(max_size=300),
+    directors=st.lists(st.text(max_size=40), max_size=3),
+    query=st.text(max_size=200),
+)
+def test_renderers_never_crash(title: str, synopsis: str, directors: list[str], query: str) -> None:
+    f = Film("x-2000", title or "x", 2000, synopsis=synopsis or None, directors=tuple(directors))
+    candidates = (Candidate("x-2000", title, 2000, 91.0, tuple(directors)),)
+    for answer in (
+        Found(query, f, Match(MatchMethod.FUZZY, 91.0, title), candidates),
+        Ambiguous(query, candidates * 2),
+        NotFound(query, candidates),
+    ):
+        for spoilers in (False, True):
+            assert render_text(answer_document(answer), spoilers=spoilers, colour=spoilers)
