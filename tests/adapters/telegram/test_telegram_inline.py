@@ -1,0 +1,88 @@
+"""Inline mode: "@BotName iron" in any chat offers films; each sends the full answer."""
+
+from __future__ import annotations
+
+from tg_catalog import bundled_films, example
+from tg_fake_api import Call, buttons_of
+from tg_harness import Harness, Scripted
+from tg_html import parse
+
+from adapters.telegram.markup import verdict_words
+from bot.models import Choice, Verdict
+from bot.service import CreditsService
+
+
+async def inline(tg: Harness, query: str) -> Call:
+    calls = await tg.send(tg.updates.inline_query(query))
+    (answer,) = calls
+    assert answer.method == "answerInlineQuery"
+    return answer
+
+
+async def test_inline_query_offers_title_year_and_verdict(
+    tg: Harness, service: CreditsService
+) -> None:
+    answer = await inline(tg, "iron")
+    results = answer.params["results"]
+    choices = await service.suggest("iron", 50)
+    assert [r["id"] for r in results] == [c.id for c in choices]
+    iron_man = next(r for r in results if r["id"] == "iron-man-2008")
+    assert iron_man["title"] == "Iron Man (2008) — scene after the credits"
+    assert iron_man["description"].startswith("Yes")
+    content = iron_man["input_message_content"]
+    assert content["parse_mode"] == "HTML"
+    text = parse(content["message_text"])
+    assert text.text.startswith("Yes")
+    assert "Iron Man (2008)" in text.text
+    assert "Nick Fury" not in text.plain_text  # the scene is a spoiler
+    assert any("Nick Fury" in s for s in text.spoiler_text)
+
+
+async def test_inline_results_are_well_formed_for_short_prefixes(tg: Harness) -> None:
+    seen = 0
+    for query in ("s", "t", "a", "th"):
+        results = (await inline(tg, query)).params["results"]
+        seen += len(results)
+        for result in results:
+            parse(result["input_message_content"]["message_text"])
+            assert result["title"].split(" — ", 1)[1] in {verdict_words(v) for v in Verdict}
+    assert seen
+
+
+async def test_inline_results_are_capped_at_fifty(tg_scripted: Harness, scripted: Scripted) -> None:
+    films = bundled_films()
+    assert len(films) > 50
+    scripted.next_suggestions = [Choice(f.id, f.title, f.year, f.credits.verdict) for f in films]
+    results = (await inline(tg_scripted, "anything")).params["results"]
+    assert len(results) == 50
+
+
+async def test_empty_inline_query_still_answers(tg: Harness) -> None:
+    answer = await inline(tg, "")
+    assert answer.params["results"] or answer.params.get("button")
+
+
+async def test_inline_query_with_no_match_offers_help(tg: Harness) -> None:
+    answer = await inline(tg, "qwxzv plorkington")
+    assert answer.params["results"] == []
+    assert answer.params["button"]["start_parameter"] == "help"
+
+
+async def test_recap_button_on_an_inline_message_edits_it_with_the_recap_in_a_spoiler(
+    tg: Harness, service: CreditsService
+) -> None:
+    film = await example(service, recap=True)
+    results = (await inline(tg, film.title)).params["results"]
+    result = next(r for r in results if r["id"] == film.id)
+    assert ("Recap (spoilers)", f"r:{film.id}") in buttons_of(result["reply_markup"])
+
+    calls = await tg.send(tg.updates.callback(f"r:{film.id}", inline_message_id="inl-1"))
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
+    edit = calls[1]
+    assert edit.params["inline_message_id"] == "inl-1"
+    parsed = parse(edit.text)
+    assert film.recap
+    first = film.recap.split("\n")[0].strip()
+    assert first[:50] in " ".join(parsed.spoiler_text)
+    assert first[:50] not in parsed.plain_text
+    assert parsed.text.startswith(("Yes", "No", "Nobody"))  # the answer is kept above it
