@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -321,30 +322,174 @@ def source_files(data_dir: Path, *, include_local: bool = True) -> list[Path]:
     return files
 
 
+LAYER_CURATED, LAYER_LOCAL, LAYER_TMDB, LAYER_IMDB = 0, 1, 2, 3
+IMDB_FILE = "imdb.jsonl"
+TMDB_FILE = "tmdb.jsonl"
+
+
+def source_layer(path: Path) -> int:
+    """Which facts win when two files hold one film: the lower layer.
+
+    0. curated files (``data/*.jsonl``);
+    1. other files in ``data/local`` (``db import``);
+    2. ``data/local/tmdb.jsonl`` (``db import-tmdb``: credit facts from TMDB keywords);
+    3. ``data/local/imdb.jsonl`` (``db import-imdb``: titles only, every verdict unknown).
+    """
+    if path.parent.name != "local":
+        return LAYER_CURATED
+    if path.name == TMDB_FILE:
+        return LAYER_TMDB
+    if path.name == IMDB_FILE:
+        return LAYER_IMDB
+    return LAYER_LOCAL
+
+
+def film_key(film: Film) -> tuple[str, int]:
+    """The catalog key: normalised title and year."""
+    return (normalize(film.title), film.year)
+
+
+class HashSet64:
+    """A set of 64-bit hashes in one flat array: 16-32 bytes an entry where a ``set`` of
+    ints takes about 90. Open addressing with linear probing, at most half full."""
+
+    __slots__ = ("_count", "_mask", "_table")
+
+    def __init__(self) -> None:
+        self._table = array("q", bytes(8 * 1024))
+        self._mask = 1023
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __contains__(self, value: int) -> bool:
+        value = value or 1  # 0 marks an empty slot
+        table, mask = self._table, self._mask
+        i = value & mask
+        while True:
+            slot = table[i]
+            if slot == value:
+                return True
+            if slot == 0:
+                return False
+            i = (i + 1) & mask
+
+    def add(self, value: int) -> None:
+        value = value or 1
+        table, mask = self._table, self._mask
+        i = value & mask
+        while True:
+            slot = table[i]
+            if slot == value:
+                return
+            if slot == 0:
+                break
+            i = (i + 1) & mask
+        table[i] = value
+        self._count += 1
+        if self._count * 2 > mask:
+            self._resize()
+
+    def update(self, other: HashSet64) -> None:
+        for value in other._table:
+            if value:
+                self.add(value)
+
+    def _resize(self) -> None:
+        old = self._table
+        size = (self._mask + 1) * 2
+        table = self._table = array("q", bytes(8 * size))
+        mask = self._mask = size - 1
+        for value in old:
+            if value:
+                i = value & mask
+                while table[i]:
+                    i = (i + 1) & mask
+                table[i] = value
+
+
+def iter_films(paths: Iterable[Path]) -> Iterator[Located]:
+    """The films of the given files, streamed, checked for duplicate ids and (title, year).
+
+    Files are read layer by layer (see :func:`source_layer`), in the given order within a
+    layer. A film that a higher layer already holds (same id, same normalised title and
+    year, or same IMDb id) is skipped: curated facts win over imported ones, and TMDB's
+    facts over IMDb's bare titles. Two films in one layer with the same id or (title, year)
+    are an error naming both places.
+
+    Memory stays small for millions of films: only 64-bit hashes of the keys are kept;
+    the place of the first holder is looked up again, by reading the files, only when a
+    duplicate is found.
+    """
+    ordered = sorted(enumerate(paths), key=lambda item: (source_layer(item[1]), item[0]))
+    closed_keys, closed_ids, closed_imdb = HashSet64(), HashSet64(), HashSet64()
+    keys, ids, imdb = HashSet64(), HashSet64(), HashSet64()
+    layer: int | None = None
+    layer_files: list[Path] = []
+
+    def held_above(film: Film, kh: int, ih: int) -> bool:
+        return (
+            kh in closed_keys
+            or ih in closed_ids
+            or (film.imdb_id is not None and hash(film.imdb_id) in closed_imdb)
+        )
+
+    for _, path in ordered:
+        this_layer = source_layer(path)
+        if this_layer != layer:
+            closed_keys.update(keys)
+            closed_ids.update(ids)
+            closed_imdb.update(imdb)
+            keys, ids, imdb = HashSet64(), HashSet64(), HashSet64()
+            layer, layer_files = this_layer, []
+        layer_files.append(path)
+        for item in iter_jsonl(path):
+            film = item.film
+            key = film_key(film)
+            kh, ih = hash(key), hash(film.id)
+            if held_above(film, kh, ih):
+                continue  # curated facts win over imported ones, TMDB's over IMDb's
+            if kh in keys or ih in ids:
+                clash = _first_holder(layer_files, item, key, held_above)
+                if clash is not None:
+                    raise DataError(
+                        item.path,
+                        item.line,
+                        f"duplicate film {film.label} (also at {clash.path}:{clash.line})",
+                    )
+            keys.add(kh)
+            ids.add(ih)
+            if film.imdb_id is not None and this_layer != LAYER_IMDB:
+                imdb.add(hash(film.imdb_id))
+            yield item
+
+
+def _first_holder(
+    files: Sequence[Path],
+    item: Located,
+    key: tuple[str, int],
+    held_above: Callable[[Film, int, int], bool],
+) -> Located | None:
+    """The earlier film of ``item``'s layer with its id or key (None: a hash collision)."""
+    for path in files:
+        for other in iter_jsonl(path):
+            if other.path == item.path and other.line >= item.line:
+                return None
+            other_key = film_key(other.film)
+            if held_above(other.film, hash(other_key), hash(other.film.id)):
+                continue
+            if other_key == key or other.film.id == item.film.id:
+                return other
+    return None
+
+
 def load_films(paths: Iterable[Path]) -> list[Located]:
     """All films of the given files, checked for duplicate ids and (title, year) pairs.
 
     Later files may not redefine an earlier film, with one exception: a film in
-    ``data/local`` (an import) whose (title, year) a curated file already holds is
-    skipped, since curated facts win.
+    ``data/local`` (an import) that a curated file already holds is skipped, since curated
+    facts win (and so on down the layers of :func:`source_layer`). For millions of films,
+    stream them with :func:`iter_films` instead.
     """
-    films: list[Located] = []
-    by_id: dict[str, Located] = {}
-    by_key: dict[tuple[str, int], Located] = {}
-    for path in paths:
-        local = path.parent.name == "local"
-        for item in iter_jsonl(path):
-            key = (normalize(item.film.title), item.film.year)
-            clash = by_key.get(key) or by_id.get(item.film.id)
-            if clash is not None:
-                if local and Path(clash.path).parent.name != "local":
-                    continue  # curated facts win over imported ones
-                raise DataError(
-                    item.path,
-                    item.line,
-                    f"duplicate film {item.film.label} (also at {clash.path}:{clash.line})",
-                )
-            by_id[item.film.id] = item
-            by_key[key] = item
-            films.append(item)
-    return films
+    return list(iter_films(paths))

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import BotError
+from bot.imports.commands import add_parsers as add_import_parsers
 from bot.models import Ambiguous, Found
 from bot.render.answer import answer_document
 from bot.render.jsonout import answer_json
@@ -92,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     dbsub.add_parser("validate", parents=[common], help="check the data files without building")
     stats = dbsub.add_parser("stats", parents=[common], help="counts by verdict and source")
     stats.add_argument("--json", action="store_true")
+    add_import_parsers(dbsub, common)
 
     bench = sub.add_parser("bench", parents=[common], help="measure title resolution at scale")
     bench.add_argument(
@@ -146,12 +148,16 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
         )
         return EXIT_OK
     if action == "validate":
-        from bot.catalog import load_films, source_files
+        from bot.catalog import iter_films, source_files
 
         files = source_files(settings.data_dir)
-        films = load_films(files)
-        print(f"ok: {len(films)} films in {len(files)} files")
+        count = sum(1 for _ in iter_films(files))
+        print(f"ok: {count} films in {len(files)} files")
         return EXIT_OK
+    if action in ("import-imdb", "import-tmdb"):
+        from bot.imports.commands import run_import
+
+        return run_import(args, settings)
     if action == "import":
         from bot.importers import import_files
 

@@ -19,13 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.catalog import (
+    LAYER_TMDB,
     Located,
     film_from_record,
     film_to_record,
+    iter_films,
     iter_jsonl,
-    load_films,
     slugify,
     source_files,
+    source_layer,
 )
 from bot.errors import DataError
 from bot.models import Credits, Film, Position, Ratings, Scene, Verdict
@@ -242,35 +244,64 @@ def read_import_file(path: Path) -> list[Located]:
     return [Located(parse_seed_page(text, str(path)), str(path), 1)]
 
 
+def _clashes(
+    items: Sequence[Located], data_dir: Path
+) -> tuple[dict[int, Located], dict[int, dict[int, Located]]]:
+    """Films of the catalog's sources that the imported ``items`` would redefine.
+
+    One streamed pass over the curated and ``db import`` files: by id, and by normalised
+    title within :data:`NEAR_YEARS` years, for each item's index. The bulk imports
+    (``tmdb.jsonl``, ``imdb.jsonl``) rank below a ``db import`` and are not consulted.
+    """
+    wanted_ids = {item.film.id: i for i, item in reversed(list(enumerate(items)))}
+    wanted_titles: dict[str, list[int]] = {}
+    for i, item in enumerate(items):
+        wanted_titles.setdefault(normalize(item.film.title), []).append(i)
+    by_id: dict[int, Located] = {}
+    by_year: dict[int, dict[int, Located]] = {}
+    # Bulk imports (tmdb.jsonl, imdb.jsonl) rank below this one: they never block it.
+    files = [f for f in source_files(data_dir) if source_layer(f) < LAYER_TMDB]
+    for existing in iter_films(files):
+        film = existing.film
+        same = wanted_ids.get(film.id)
+        if same is not None:
+            by_id.setdefault(same, existing)
+        for i in wanted_titles.get(normalize(film.title), ()):
+            if abs(items[i].film.year - film.year) <= NEAR_YEARS:
+                by_year.setdefault(i, {}).setdefault(film.year, existing)
+    return by_id, by_year
+
+
 def import_files(paths: Sequence[Path], data_dir: Path) -> ImportReport:
     """Validate every file, then write the new films to ``data_dir/local`` in one file.
 
     Raises :class:`DataError` (with file and line) before anything is written if any
     record is bad or the files contradict each other.
     """
-    existing = load_films(source_files(data_dir))
-    by_key = {(normalize(x.film.title), x.film.year): x for x in existing}
-    by_id = {x.film.id: x for x in existing}
+    items = [item for path in paths for item in read_import_file(path)]
+    by_id, by_year = _clashes(items, data_dir)
     added: list[Film] = []
+    added_ids: set[str] = set()
     skipped: list[tuple[Film, str]] = []
     seen: dict[tuple[str, int], Located] = {}
-    for path in paths:
-        for item in read_import_file(path):
-            film = item.film
-            key = (normalize(film.title), film.year)
-            if key in seen or film.id in {f.id for f in added}:
-                other = seen.get(key)
-                where = f" (also at {other.path}:{other.line})" if other else ""
-                raise DataError(item.path, item.line, f"duplicate film {film.label}{where}")
-            seen[key] = item
-            clash = by_id.get(film.id) or next(
-                (by_key[(key[0], y)] for y in _near_years(film.year) if (key[0], y) in by_key),
-                None,
-            )
-            if clash is not None:
-                skipped.append((film, f"already in the catalog from {clash.path}:{clash.line}"))
-                continue
-            added.append(film)
+    for i, item in enumerate(items):
+        film = item.film
+        key = (normalize(film.title), film.year)
+        if key in seen or film.id in added_ids:
+            other = seen.get(key)
+            where = f" (also at {other.path}:{other.line})" if other else ""
+            raise DataError(item.path, item.line, f"duplicate film {film.label}{where}")
+        seen[key] = item
+        years = by_year.get(i, {})
+        clash = by_id.get(i) or next(
+            (years[y] for y in _near_years(film.year) if y in years),
+            None,
+        )
+        if clash is not None:
+            skipped.append((film, f"already in the catalog from {clash.path}:{clash.line}"))
+            continue
+        added.append(film)
+        added_ids.add(film.id)
     if not added:
         return ImportReport(added, skipped, None)
     local = data_dir / "local"

@@ -30,7 +30,7 @@ from typing import Any, Self
 
 import aiosqlite
 
-from bot.catalog import Located, film_from_record, film_to_record, load_films, source_files
+from bot.catalog import film_from_record, film_to_record, iter_films, source_files
 from bot.errors import CatalogError
 from bot.models import Film
 from bot.normalize import compact, normalize
@@ -77,7 +77,6 @@ CREATE VIRTUAL TABLE temp.words_vocab USING fts5vocab(main, words_fts, 'row');
 CREATE TABLE word_df(term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO word_df SELECT term, doc FROM temp.words_vocab;
 DROP TABLE temp.words_vocab;
-CREATE UNIQUE INDEX films_id ON films(id);
 CREATE INDEX films_popularity ON films(popularity DESC);
 CREATE INDEX names_compact ON names(compact);
 CREATE INDEX names_film ON names(film);
@@ -152,11 +151,10 @@ def build_catalog(
         try:
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
-            conn.execute("PRAGMA cache_size=-200000")
+            conn.execute("PRAGMA cache_size=-50000")
             conn.executescript(_SCHEMA)
             film_rows: list[tuple[Any, ...]] = []
             name_rows: list[tuple[Any, ...]] = []
-            seen_ids: set[str] = set()
 
             def flush() -> None:
                 conn.executemany("INSERT INTO films VALUES (?,?,?,?,?,?,?,?)", film_rows)
@@ -165,9 +163,6 @@ def build_catalog(
                 name_rows.clear()
 
             for film in films:
-                if film.id in seen_ids:
-                    raise CatalogError(f"duplicate film id {film.id!r}")
-                seen_ids.add(film.id)
                 film_count += 1
                 film_rows.append(
                     (
@@ -192,6 +187,7 @@ def build_catalog(
                 if len(film_rows) >= 20_000:
                     flush()
             flush()
+            _unique_ids(conn)
             conn.execute(
                 "INSERT INTO names_fts(rowid, norm) SELECT nid, ' ' || norm || ' ' FROM names"
             )
@@ -221,6 +217,17 @@ def build_catalog(
     return BuildReport(dest, film_count, name_count, time.perf_counter() - started)
 
 
+def _unique_ids(conn: sqlite3.Connection) -> None:
+    """Index the film ids, failing on a duplicate (checked in SQLite, not in memory)."""
+    try:
+        conn.execute("CREATE UNIQUE INDEX films_id ON films(id)")
+    except sqlite3.IntegrityError:
+        row = conn.execute(
+            "SELECT id FROM films GROUP BY id HAVING count(*) > 1 LIMIT 1"
+        ).fetchone()
+        raise CatalogError(f"duplicate film id {row[0] if row else '?'!r}") from None
+
+
 def read_fingerprint(db_path: Path) -> str | None:
     """The source fingerprint a catalog was built from, or None if unreadable."""
     if not db_path.is_file():
@@ -240,11 +247,14 @@ def read_fingerprint(db_path: Path) -> str | None:
 
 
 def build_from_sources(data_dir: Path, dest: Path) -> BuildReport:
-    """Validate every source file, then build the catalog from them."""
+    """Build the catalog from every source file, validating each film as it streams by.
+
+    A bad record aborts the build (with its file and line) and leaves the previous catalog
+    in place. Films are streamed, not held, so millions of imported ones fit in memory.
+    """
     files = source_files(data_dir)
-    located: list[Located] = load_films(files)
     return build_catalog(
-        (item.film for item in located), dest, source_fingerprint=fingerprint(files)
+        (item.film for item in iter_films(files)), dest, source_fingerprint=fingerprint(files)
     )
 
 

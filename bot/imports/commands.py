@@ -1,0 +1,182 @@
+"""``credits-bot db import-imdb`` and ``db import-tmdb``: arguments and what they print.
+
+Kept apart from :mod:`bot.cli` so the CLI only wires them in; the importers themselves
+(and httpx) are imported when a command runs, not when the CLI starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.settings import Settings
+
+SHOWN = 20
+"""Lines listed per kind of finding (contradictions, changes); the rest are counted."""
+
+
+def add_parsers(dbsub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the two import commands to the ``db`` sub-parsers."""
+    imdb = dbsub.add_parser(
+        "import-imdb",
+        parents=[common],
+        help="add every film of IMDb's dataset files (verdict unknown)",
+        description="Stream IMDb's title.basics (and title.akas, title.ratings) files into "
+        "data/local/imdb.jsonl, then rebuild the catalog. Curated films are never changed.",
+    )
+    imdb.add_argument("basics", type=Path, help="title.basics.tsv.gz (or .tsv)")
+    imdb.add_argument("akas", type=Path, nargs="?", help="title.akas.tsv.gz (or .tsv)")
+    imdb.add_argument(
+        "--ratings", type=Path, help="title.ratings.tsv.gz: numVotes becomes popularity"
+    )
+    imdb.add_argument(
+        "--tv-movies", action="store_true", help="also import TV movies (titleType tvMovie)"
+    )
+    imdb.add_argument(
+        "--max-bad",
+        type=int,
+        default=100,
+        metavar="N",
+        help="skip and report up to N malformed rows; abort beyond (default 100)",
+    )
+    imdb.add_argument(
+        "--progress", action="store_true", help="show the progress bar even when not a terminal"
+    )
+    tmdb = dbsub.add_parser(
+        "import-tmdb",
+        parents=[common],
+        help="record during/after verdicts from TMDB's credits keywords",
+        description="Walk TMDB's films tagged duringcreditsstinger/aftercreditsstinger "
+        "(needs TMDB_API_TOKEN) into data/local/tmdb.jsonl, then rebuild the catalog. "
+        "An interrupted walk resumes where it stopped.",
+    )
+    tmdb.add_argument(
+        "--restart", action="store_true", help="forget an interrupted walk and start over"
+    )
+    tmdb.add_argument(
+        "--progress", action="store_true", help="show the progress bar even when not a terminal"
+    )
+
+
+def _warn(message: str) -> None:
+    print(f"credits-bot: warning: {message}", file=sys.stderr)
+
+
+def run_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Run ``db import-imdb`` or ``db import-tmdb``; errors are raised as BotError."""
+    from bot.imports.common import Progress
+
+    progress = Progress(
+        args.db_command.removeprefix("import-"),
+        enabled=bool(args.progress) or sys.stderr.isatty(),
+    )
+    if args.db_command == "import-imdb":
+        return _imdb(args, settings, progress)
+    return _tmdb(args, settings, progress)
+
+
+def _imdb(args: argparse.Namespace, settings: Settings, progress: Any) -> int:
+    from bot.imports.imdb import import_imdb
+
+    if args.max_bad < 0:
+        from bot.errors import ConfigError
+
+        raise ConfigError("--max-bad must be 0 or more")
+    report = import_imdb(
+        args.basics,
+        args.akas,
+        settings.data_dir,
+        settings.db_path,
+        ratings=args.ratings,
+        tv_movies=args.tv_movies,
+        max_bad=args.max_bad,
+        progress=progress,
+    )
+    for bad in report.bad.shown:
+        _warn(f"skipped malformed row: {bad}")
+    if report.bad.count > len(report.bad.shown):
+        _warn(f"... and {report.bad.count - len(report.bad.shown)} more malformed rows skipped")
+    skipped = {
+        "not films": report.skipped_type,
+        "adult": report.skipped_adult,
+        "without a year": report.skipped_no_year,
+        "held by curated or db import files (left untouched)": report.skipped_held,
+        "same title and year as an earlier IMDb film": report.skipped_duplicate,
+        "without a usable title": report.skipped_title,
+        "malformed": report.bad.count,
+    }
+    print(f"read {report.rows:,} rows in {report.stream_seconds:.1f}s")
+    for why, n in skipped.items():
+        if n:
+            print(f"  skipped {n:,} {why}")
+    if report.written is None:
+        print("no films to import: nothing changed")
+        return 0
+    print(
+        f"imported {report.films:,} films ({report.aliases:,} alternative titles, "
+        f"{report.with_votes:,} with votes) into {report.written}"
+    )
+    if report.tmdb_overrides:
+        print(f"  {report.tmdb_overrides:,} of them get their credits from tmdb.jsonl")
+    if report.build is not None:
+        b = report.build
+        print(f"catalog rebuilt: {b.films:,} films, {b.names:,} names in {b.seconds:.1f}s")
+    return 0
+
+
+def _tmdb(args: argparse.Namespace, settings: Settings, progress: Any) -> int:
+    from bot.imports.tmdb import import_tmdb
+
+    report = asyncio.run(
+        import_tmdb(
+            settings.data_dir,
+            settings.db_path,
+            base_url=settings.tmdb_api_base_url,
+            token=settings.tmdb_api_token,
+            restart=args.restart,
+            progress=progress,
+        )
+    )
+    if report.resumed_after is not None:
+        print(f"resumed an interrupted walk after page {report.resumed_after}")
+    print(
+        f"read {report.pages} pages, {report.requests} requests "
+        f"({report.rate_limited} rate-limited, {report.waited:.0f}s waited) "
+        f"in {report.seconds:.1f}s: {report.tagged:,} films tagged"
+    )
+    if report.truncated:
+        _warn("TMDB serves 500 pages per query and one release date had more: some missed")
+    print(
+        f"  added {report.added:,}, upgraded unknown -> verdict {report.upgraded:,}, "
+        f"changed {len(report.changed):,}, unchanged {report.unchanged:,}, "
+        f"no longer tagged {report.removed:,}"
+    )
+    print(
+        f"  held by curated or db import files: {report.agrees:,} agree, "
+        f"{len(report.contradictions):,} contradict (not applied), "
+        f"{len(report.curated_unknown):,} recorded as unknown (not applied)"
+    )
+    for why, n in sorted(report.skipped.items()):
+        print(f"  skipped {n:,}: {why}")
+    for title, before, now in report.changed[:SHOWN]:
+        print(f"changed: {title}: {before} -> {now}")
+    for found in report.contradictions[:SHOWN]:
+        print(f"contradiction: {found}")
+    for found in report.curated_unknown[:SHOWN]:
+        print(f"unknown in curated file, TMDB has a verdict: {found}")
+    for name, items in (
+        ("changes", report.changed),
+        ("contradictions", report.contradictions),
+        ("curated unknowns", report.curated_unknown),
+    ):
+        if len(items) > SHOWN:
+            print(f"... and {len(items) - SHOWN} more {name}")
+    if report.written is not None:
+        print(f"wrote {report.written}")
+    if report.build is not None:
+        b = report.build
+        print(f"catalog rebuilt: {b.films:,} films, {b.names:,} names in {b.seconds:.1f}s")
+    return 0
