@@ -25,6 +25,7 @@ def test_every_film_has_year_synopsis_and_a_sourced_verdict(bundled_films: list[
     for item in bundled_films:
         film, where = item.film, f"{item.path}:{item.line}"
         assert film.synopsis, f"{where}: no synopsis"
+        assert film.directors and film.runtime_minutes, f"{where}: no directors or runtime"
         if film.credits.verdict.recorded:
             assert film.credits.source, f"{where}: verdict without a source"
 
