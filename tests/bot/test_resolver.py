@@ -41,6 +41,7 @@ FILMS = [
         aliases=("Endgame",), credits=Credits(Verdict.AFTER, source="test"),
     ),
     Film("thor-ragnarok-2017", "Thor: Ragnarok", 2017, popularity=800_000),
+    Film("the-avengers-2012", "The Avengers", 2012, popularity=1_500_000),
     Film(
         "guardians-of-the-galaxy-vol-2-2017", "Guardians of the Galaxy Vol. 2", 2017,
         popularity=750_000, aliases=("GotG Vol. 2",),
@@ -82,6 +83,8 @@ async def found_id(svc: CreditsService, text: str) -> str:
     [
         ("wizard of oz", "the-wizard-of-oz-1939"),
         ("Wizard of Oz, The", "the-wizard-of-oz-1939"),
+        ("Avengers, The", "the-avengers-2012"),
+        ("the avengers", "the-avengers-2012"),
         ("Dune 2021", "dune-2021"),
         ("Dune 1984", "dune-1984"),
         ("dune (2020)", "dune-2021"),  # release years differ by country: ±1
