@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 EMPTY_QUESTION = (
     "Ask me about a film, e.g. “Children of Heaven” or “does Iron Man have a post-credits scene?”"
 )
-SUGGEST_SCAN = 400
+SUGGEST_SCAN = 200
 SUGGEST_BUDGET = 8_000
 
 
