@@ -3,9 +3,11 @@
 1. Exact lookup of the compact normalised key over titles, original titles and aliases
    (the whole text first, so "Blade Runner 2049" and "2012" stay titles; then with a
    trailing year split off, or a trailing "1" dropped: "iron man 1").
-2. Otherwise candidates from the FTS5 trigram index: the query's *rarest* trigrams
-   (document frequencies come from ``trigram_df``) within a posting budget, counted per
-   name inside SQLite, best 150 kept. Never a scan of the catalog.
+2. Otherwise candidates from the FTS5 indexes: first the names holding every intact word
+   of the query (FTS5 intersects the word posting lists); if none scores 90, the query's
+   most selective trigrams (document frequencies come from ``trigram_df``) within a
+   posting budget, counted per name inside SQLite, best 150 kept. Never a scan of the
+   catalog.
 3. rapidfuzz re-ranks that bounded set. Scores of 90 and above are answers; 75-90 are
    "did you mean" suggestions; below that the query is nonsense, and gets no random film.
 4. A year (±1) filters; popularity breaks near-ties; films with the same title and no
@@ -15,7 +17,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
@@ -65,7 +67,7 @@ class Resolution:
     others: tuple[Scored, ...] = ()
     candidates: tuple[Scored, ...] = ()
     """Set when the answer is a choice (ambiguous)."""
-    suggestions: tuple[Scored, ...] = field(default=())
+    suggestions: tuple[Scored, ...] = ()
     """Set when nothing was found but something came close."""
 
 
