@@ -173,7 +173,7 @@ class Resolver:
             scored = self._score_rows(key, rows)
         if not scored or scored[0].score < ACCEPT:
             gram_terms = _select(gram_df, budget)
-            rows = await self._reader.candidates(gram_terms, CANDIDATES, words=False)
+            rows = await self._reader.trigram_candidates(gram_terms, CANDIDATES)
             scored = _merge(scored, self._score_rows(key, rows))
         if year is not None:
             in_year = [s for s in scored if abs(s.row.year - year) <= 1]

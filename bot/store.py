@@ -367,13 +367,12 @@ class CatalogReader:
             found[int(kind)][str(term)] = int(df)
         return found
 
-    async def candidates(self, terms: Sequence[str], limit: int, *, words: bool) -> list[NameRow]:
-        """Names that hold the most of ``terms`` (counted in SQLite), best first."""
+    async def trigram_candidates(self, terms: Sequence[str], limit: int) -> list[NameRow]:
+        """Names that hold the most of the trigrams ``terms`` (counted in SQLite), best first."""
         if not terms:
             return []
-        table = "words_fts" if words else "names_fts"
         union = " UNION ALL ".join(
-            f"SELECT rowid AS nid FROM {table} WHERE {table} MATCH ?" for _ in terms
+            "SELECT rowid AS nid FROM names_fts WHERE names_fts MATCH ?" for _ in terms
         )
         sql = (
             f"SELECT n.kind, n.name, n.norm, {_FILM_COLUMNS} FROM "
