@@ -31,7 +31,7 @@ NEAR_TIE = 2.0
 POSTING_BUDGET = 20_000
 MAX_TERMS = 14
 MAX_WORDS = 4
-WORD_LIMIT = 300
+WORD_LIMIT = 150
 CANDIDATES = 150
 DOMINANT = 10
 """A same-titled film this many times more popular than the rest is the one meant."""
