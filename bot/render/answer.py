@@ -57,6 +57,9 @@ def verdict_headline(credits: Credits) -> str:
             parts = f"{_count(during)} during, {_count(after)} after the credits"
             return f"Yes — {total} {_scenes_word(total)}: {parts}"
         return "Yes — scenes during and after the credits"
+    extras = _only_extras(credits)
+    if extras:
+        return f"Yes — only {extras}, no scene"
     where = "during" if verdict is Verdict.DURING else "after"
     n = during if verdict is Verdict.DURING else after
     if n == 0:
@@ -65,6 +68,22 @@ def verdict_headline(credits: Credits) -> str:
 
 
 _NOT_A_SCENE = frozenset({"dedication", "stills", "audio-only"})
+_EXTRA_WORDS = {"dedication": "a dedication", "stills": "stills", "audio-only": "audio"}
+
+
+def _only_extras(credits: Credits) -> str | None:
+    """ "a dedication during the credits" when nothing but such extras is recorded."""
+    kinds = {s.kind for s in credits.scenes}
+    if not credits.scenes or not kinds <= _NOT_A_SCENE:
+        return None
+    positions = {s.position for s in credits.scenes}
+    where = (
+        "during and after"
+        if len(positions) == 2
+        else ("during" if Position.DURING in positions else "after")
+    )
+    what = " and ".join(_EXTRA_WORDS[k] for k in sorted(k for k in kinds if k))
+    return f"{what} {where} the credits"
 
 
 def stay_advice(credits: Credits) -> str:

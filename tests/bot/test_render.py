@@ -95,7 +95,11 @@ def test_dedication_only_is_not_worth_waiting_for() -> None:
     doc = answer_document(
         Found("x", film(Verdict.DURING, credits), Match(MatchMethod.EXACT, 100, "x"))
     )
-    assert "no scene to wait for" in render_text(doc)
+    text = render_text(doc)
+    assert text.splitlines()[0] == "Yes — only a dedication during the credits, no scene"
+    assert "no scene to wait for" in text
+    audio = Credits(Verdict.AFTER, (Scene(Position.AFTER, "A roar.", "audio-only"),), "s")
+    assert verdict_headline(audio) == "Yes — only audio after the credits, no scene"
 
 
 def test_ambiguous_and_not_found_documents() -> None:
