@@ -205,6 +205,7 @@ class Recorded:
     path: str
     body: Any
     status: int = 0
+    """The HTTP status answered; 0 when the fake dropped the connection instead."""
     query: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -234,6 +235,11 @@ class Fault:
     body: dict[str, Any]
     headers: dict[str, str]
     times: int
+    drop: bool = False
+    """Close the connection without an HTTP reply (``status`` is then unused)."""
+
+    def response(self) -> web.Response:
+        return _json(self.body, self.status, self.headers)
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -370,6 +376,10 @@ class FakeDiscord:
             Fault(method, re.compile(path), status, body or {}, headers or {}, times)
         )
 
+    def drop(self, method: str, path: str, times: int = 1) -> None:
+        """Close the connection of the next ``times`` matching requests, with no reply."""
+        self.faults.append(Fault(method, re.compile(path), 0, {}, {}, times, drop=True))
+
     def expect(self, payload: dict[str, Any]) -> None:
         """Tell the fake about an interaction the test is about to dispatch."""
         self._interactions[payload["token"]] = payload
@@ -396,7 +406,9 @@ class FakeDiscord:
     ) -> list[Recorded]:
         token = payload["token"]
         return await self.wait_for(
-            lambda r: _token_of(r.path) == token and r.status < 300, count=count, within=within
+            lambda r: _token_of(r.path) == token and 200 <= r.status < 300,
+            count=count,
+            within=within,
         )
 
     async def settle(self, seconds: float = 0.02) -> None:
@@ -484,18 +496,25 @@ class FakeDiscord:
             body = json.loads(raw)
         rec = Recorded(request.method, path, body, query=dict(request.query))
         rec.headers = {k: v for k, v in request.headers.items()}
-        response = self._fault_for(rec) or self._route(rec)
-        rec.status = response.status
+        fault = self._fault_for(rec)
+        if fault is not None and fault.drop:
+            assert request.transport is not None
+            request.transport.close()  # the client sees the server disconnect, no reply
+            response = web.Response()
+            rec.status = 0
+        else:
+            response = self._route(rec) if fault is None else fault.response()
+            rec.status = response.status
         async with self._changed:
             self.requests.append(rec)
             self._changed.notify_all()
         return response
 
-    def _fault_for(self, rec: Recorded) -> web.Response | None:
+    def _fault_for(self, rec: Recorded) -> Fault | None:
         for fault in self.faults:
             if fault.times > 0 and fault.method == rec.method and fault.path.search(rec.path):
                 fault.times -= 1
-                return _json(fault.body, fault.status, fault.headers)
+                return fault
         return None
 
     def _route(self, rec: Recorded) -> web.Response:

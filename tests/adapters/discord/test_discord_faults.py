@@ -7,6 +7,7 @@ import logging
 from types import SimpleNamespace
 from typing import Any
 
+import aiohttp
 import discord
 import discord.webhook.async_
 import pytest
@@ -175,3 +176,18 @@ async def test_no_token_in_the_logs(
     for record in caplog.records:
         assert TOKEN not in record.getMessage()
         assert TOKEN not in str(record.args)
+
+
+async def test_a_dropped_connection_is_logged_and_the_bot_answers_the_next(
+    bot: Harness, fake_discord: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_discord.drop("POST", CALLBACK)
+    with caplog.at_level(logging.ERROR):
+        payload, reply = await bot.command("credits", "Late Film")
+    statuses = [r.status for r in fake_discord.for_interaction(payload)]
+    assert statuses == [0, 200]  # the reply was lost; the hook's apology got through
+    assert reply.message_data["content"] == APOLOGY
+    assert reply.message_data["flags"] & EPHEMERAL
+    (logged,) = [r for r in caplog.records if r.name == "adapters.discord.failures"]
+    assert logged.exc_info and issubclass(logged.exc_info[0], aiohttp.ClientConnectionError)
+    await assert_answers_next(bot)

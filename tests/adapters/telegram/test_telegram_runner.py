@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import aiohttp
 import pytest
+from telegram.error import NetworkError
 from tg_fake_api import TOKEN, FakeBotApi, Updates
 from tg_harness import Scripted
 from tg_html import parse
@@ -100,6 +101,34 @@ async def test_survives_a_429_and_a_500_and_answers_the_next_update(
     assert fake_api.rejected == []
     errors = [r for r in no_token_in_logs.records if r.levelno >= logging.ERROR]
     assert any(r.exc_info for r in errors), "the fault was logged with its traceback"
+
+
+async def test_survives_a_dropped_connection_and_answers_the_next_update(
+    fake_api: FakeBotApi,
+    tg_settings: Settings,
+    service: CreditsService,
+    updates: Updates,
+    no_token_in_logs: pytest.LogCaptureFixture,
+) -> None:
+    async with running(tg_settings, service):
+        await fake_api.wait_for_method("getUpdates")
+
+        # The reply's connection closes with no HTTP answer: logged, the user gets an
+        # apology, the bot keeps going.
+        fake_api.drop_next("sendMessage")
+        await fake_api.push_update(updates.message("thor ragnarok?"))
+        sent = await fake_api.wait_for_method("sendMessage", 2)
+        assert sent[0].result is None  # the dropped one was never answered
+        assert APOLOGY in parse(sent[1].text).text
+
+        await fake_api.push_update(updates.message("/credits iron man"))
+        sent = await fake_api.wait_for_method("sendMessage", 3)
+        assert "Iron Man (2008)" in parse(sent[2].text).text
+
+    assert fake_api.rejected == []
+    (record,) = [r for r in no_token_in_logs.records if r.name == "adapters.telegram.handlers"]
+    assert record.levelno == logging.ERROR
+    assert record.exc_info and isinstance(record.exc_info[1], NetworkError)
 
 
 async def test_error_handler_logs_the_traceback_and_apologises(

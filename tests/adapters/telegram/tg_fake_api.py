@@ -3,7 +3,8 @@
 It answers the methods the bot calls, records every call, serves queued updates to
 ``getUpdates`` (long polling included), enforces the limits Telegram enforces (4096 UTF-16
 units of well-formed HTML per message, 50 inline results, 64 bytes of ``callback_data``)
-with a real-style 400, and can be told to fail the next call of a method (429, 500).
+with a real-style 400, and can be told to fail the next call of a method (429, 500) or
+to drop it (close the connection without an HTTP reply).
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def buttons_of(markup: Any) -> list[tuple[str, str]]:
 class Fault:
     status: int
     retry_after: int | None = None
+    drop: bool = False
+    """Close the connection without answering (``status`` is then unused)."""
 
 
 def _bad_request(description: str) -> web.Response:
@@ -142,6 +145,10 @@ class FakeBotApi:
     def fail_next(self, method: str, status: int, retry_after: int | None = None) -> None:
         self._faults.setdefault(method, []).append(Fault(status, retry_after))
 
+    def drop_next(self, method: str) -> None:
+        """Close the connection of the next call of ``method`` without an HTTP reply."""
+        self._faults.setdefault(method, []).append(Fault(0, drop=True))
+
     async def push_update(self, update: dict[str, Any]) -> int:
         """Queue an update for ``getUpdates``; returns its update_id."""
         update = {**update, "update_id": next(self._update_ids)}
@@ -203,6 +210,9 @@ class FakeBotApi:
         faults = self._faults.get(method)
         if faults:
             fault = faults.pop(0)
+            if fault.drop:
+                assert request.transport is not None
+                request.transport.close()  # the client sees the server disconnect
             return self._fault(fault)
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
