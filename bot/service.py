@@ -22,7 +22,7 @@ from bot.models import (
 from bot.normalize import compact, normalize
 from bot.questions import MAX_QUESTION, parse_question
 from bot.resolver import Resolution, Resolver
-from bot.store import SHORT_PREFIX_LEN, CatalogReader
+from bot.store import SHORT_PREFIX_LEN, CatalogReader, FilmRow
 
 log = logging.getLogger(__name__)
 
@@ -124,11 +124,11 @@ class CreditsService:
             return []
         if len(key) <= SHORT_PREFIX_LEN:
             films = await self._reader.popular_prefix(key, limit)
-            return [Choice(f.id, f.title, f.year, Verdict(f.verdict)) for f in films]
+            return [_choice(f) for f in films]
         rows = await self._reader.prefix(key, SUGGEST_SCAN)
         by_rid = {r.film.rid: r.film for r in rows}
         ranked = sorted(by_rid.values(), key=lambda f: (-f.popularity, f.title, f.year))
-        choices = [Choice(f.id, f.title, f.year, Verdict(f.verdict)) for f in ranked[:limit]]
+        choices = [_choice(f) for f in ranked[:limit]]
         if not choices and len(key) >= 4:
             # Nothing starts with it: perhaps a misspelt title.
             resolution = await self._resolver.resolve(text, budget=SUGGEST_BUDGET)
@@ -138,7 +138,9 @@ class CreditsService:
             for s in extra:
                 if s.row.id not in seen and len(choices) < limit:
                     seen.add(s.row.id)
-                    choices.append(
-                        Choice(s.row.id, s.row.title, s.row.year, Verdict(s.row.verdict))
-                    )
+                    choices.append(_choice(s.row))
         return choices
+
+
+def _choice(row: FilmRow) -> Choice:
+    return Choice(row.id, row.title, row.year, Verdict(row.verdict))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from tg_fake_api import TOKEN, FakeBotApi, Updates
 from tg_harness import Harness, Scripted, start_harness
 
+from adapters.telegram.handlers import CreditsLookup
 from bot.service import CreditsService
 from bot.settings import Secret, Settings
 
@@ -39,18 +41,26 @@ def updates() -> Updates:
     return Updates()
 
 
-@pytest.fixture
-async def tg(
-    tg_settings: Settings, service: CreditsService, fake_api: FakeBotApi, updates: Updates
+@asynccontextmanager
+async def _running_harness(
+    settings: Settings, service: CreditsLookup, fake_api: FakeBotApi, updates: Updates
 ) -> AsyncIterator[Harness]:
-    """The bot over the bundled catalog."""
-    harness = await start_harness(tg_settings, service, fake_api, updates)
+    harness = await start_harness(settings, service, fake_api, updates)
     try:
         yield harness
     finally:
         await harness.app.shutdown()
     if not harness.allow_rejections:
         assert fake_api.rejected == [], "the fake Bot API rejected calls"
+
+
+@pytest.fixture
+async def tg(
+    tg_settings: Settings, service: CreditsService, fake_api: FakeBotApi, updates: Updates
+) -> AsyncIterator[Harness]:
+    """The bot over the bundled catalog."""
+    async with _running_harness(tg_settings, service, fake_api, updates) as harness:
+        yield harness
 
 
 @pytest.fixture
@@ -75,10 +85,5 @@ async def tg_scripted(
     tg_settings: Settings, scripted: Scripted, fake_api: FakeBotApi, updates: Updates
 ) -> AsyncIterator[Harness]:
     """The bot over the bundled catalog, with answers to ``ask`` a test can script."""
-    harness = await start_harness(tg_settings, scripted, fake_api, updates)
-    try:
+    async with _running_harness(tg_settings, scripted, fake_api, updates) as harness:
         yield harness
-    finally:
-        await harness.app.shutdown()
-    if not harness.allow_rejections:
-        assert fake_api.rejected == [], "the fake Bot API rejected calls"
