@@ -23,7 +23,8 @@ from rapidfuzz import fuzz
 
 from bot.models import Candidate, Match, MatchMethod
 from bot.normalize import compact, normalize, trigrams
-from bot.store import KIND_TITLE, CatalogReader, FilmRow, NameRow
+from bot.store.reader import CatalogReader, FilmRow, NameRow
+from bot.store.schema import KIND_TITLE
 
 ACCEPT = 90.0
 SUGGEST = 75.0

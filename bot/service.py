@@ -22,7 +22,8 @@ from bot.models import (
 from bot.normalize import compact, normalize
 from bot.questions import MAX_QUESTION, parse_question
 from bot.resolver import Resolution, Resolver
-from bot.store import SHORT_PREFIX_LEN, CatalogReader, FilmRow
+from bot.store.reader import CatalogReader, FilmRow
+from bot.store.schema import SHORT_PREFIX_LEN
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import Located, load_films, source_files
+from bot.records import Located
 from bot.service import CreditsService
-from bot.store import build_catalog, fingerprint
+from bot.sources import fingerprint, load_films, source_files
+from bot.store.build import build_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

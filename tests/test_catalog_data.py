@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import Located
 from bot.models import Found, Verdict
 from bot.normalize import normalize
+from bot.records import Located
 from bot.service import CreditsService
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_a1d7495195fd799d.txt"

@@ -1,11 +1,12 @@
-"""Importers for deployers: bulk sources written to ``data/local`` and built into the catalog.
+"""Every importer, each writing to ``data/local`` and rebuilding the catalog:
 
-- :mod:`bot.imports.imdb`: IMDb's dataset files (titles, years, runtimes, alternative
-  titles) as ``unknown``-verdict films, in ``data/local/imdb.jsonl``;
-- :mod:`bot.imports.tmdb`: TMDB's credit keywords as ``during``/``after``/``both``
-  verdicts, in ``data/local/tmdb.jsonl``;
-- :mod:`bot.imports.bench`: a 1M-row IMDb-format benchmark (not part of the tests).
+- :mod:`bot.imports.jsonl` (``db import``): JSON Lines files and seed-format pages
+  (:mod:`bot.imports.seed_page`);
+- :mod:`bot.imports.imdb` (``db import-imdb``): IMDb's dataset files as ``unknown``-verdict
+  films, in ``data/local/imdb.jsonl``;
+- :mod:`bot.imports.tmdb` (``db import-tmdb``): TMDB's credit keywords as
+  ``during``/``after``/``both`` verdicts, in ``data/local/tmdb.jsonl``;
+- :mod:`bot.imports.commands`: their command-line arguments and reports.
 
-Which facts win when several files hold one film is :func:`bot.catalog.source_layer`'s
-business: curated files, then ``db import`` files, then TMDB's, then IMDb's.
+Which facts win when several files hold one film is :mod:`bot.sources`' business.
 """

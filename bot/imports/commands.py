@@ -1,7 +1,8 @@
-"""``credits-bot db import-imdb`` and ``db import-tmdb``: arguments and what they print.
+"""Every import command: ``credits-bot db import``, ``import-imdb`` and ``import-tmdb``:
+their arguments and what they print.
 
-Kept apart from :mod:`bot.cli` so the CLI only wires them in; the importers themselves
-(and httpx) are imported when a command runs, not when the CLI starts.
+The CLI only wires them in; the importers themselves (and httpx) are imported when a
+command runs, not when the CLI starts.
 """
 
 from __future__ import annotations
@@ -16,10 +17,15 @@ from bot.settings import Settings
 
 SHOWN = 20
 """Lines listed per kind of finding (contradictions, changes); the rest are counted."""
+IMPORT_COMMANDS = ("import", "import-imdb", "import-tmdb")
 
 
 def add_parsers(dbsub: Any, common: argparse.ArgumentParser) -> None:
-    """Add the two import commands to the ``db`` sub-parsers."""
+    """Add the import commands to the ``db`` sub-parsers."""
+    imp = dbsub.add_parser(
+        "import", parents=[common], help="add films from .jsonl files or seed-format pages"
+    )
+    imp.add_argument("files", nargs="+", type=Path)
     imdb = dbsub.add_parser(
         "import-imdb",
         parents=[common],
@@ -66,8 +72,11 @@ def _warn(message: str) -> None:
 
 
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
-    """Run ``db import-imdb`` or ``db import-tmdb``; errors are raised as BotError."""
+    """Run one import command; errors are raised as BotError."""
     from bot.imports.common import Progress
+
+    if args.db_command == "import":
+        return _files(args, settings)
 
     progress = Progress(
         args.db_command.removeprefix("import-"),
@@ -76,6 +85,28 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     if args.db_command == "import-imdb":
         return _imdb(args, settings, progress)
     return _tmdb(args, settings, progress)
+
+
+def _files(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.imports.jsonl import import_files
+    from bot.store.build import build_from_sources
+
+    report = import_files(args.files, settings.data_dir)
+    for film, why in report.skipped:
+        print(f"skipped {film.label}: {why}")
+    if report.written is None:
+        print("nothing new to import")
+        return 0
+    try:
+        build = build_from_sources(settings.data_dir, settings.db_path)
+    except BaseException:
+        report.written.unlink(missing_ok=True)  # all or nothing
+        raise
+    print(
+        f"imported {len(report.added)} films into {report.written}; "
+        f"catalog rebuilt ({build.films} films)"
+    )
+    return 0
 
 
 def _imdb(args: argparse.Namespace, settings: Settings, progress: Any) -> int:

@@ -38,11 +38,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from bot.catalog import IMDB_FILE, LAYER_TMDB, TMDB_FILE, HashSet64, slugify
+from bot.atomic import staged
 from bot.errors import DataError
-from bot.imports.common import Progress, held_films, install_and_rebuild, temp_beside
+from bot.imports.common import Progress, install_and_rebuild
 from bot.normalize import normalize
-from bot.store import BuildReport
+from bot.records import slugify
+from bot.sources import (
+    IMDB_FILE,
+    LAYER_AFTERCREDITS,
+    TMDB_FILE,
+    HashSet64,
+    Held,
+    Identity,
+    held_films,
+)
+from bot.store.build import BuildReport
 
 BASICS_COLUMNS = (
     "tconst",
@@ -344,6 +354,174 @@ def _votes(rows: list[tuple[int, bytes]], ratings: TsvFile, bad: BadRows) -> int
     return None
 
 
+@dataclass(slots=True)
+class _Basic:
+    """One usable row of ``title.basics``."""
+
+    tconst: bytes
+    title: str
+    original: str | None
+    year: int
+    runtime: int | None
+
+
+def _parse_basic(parts: list[bytes], name: str, line: int, report: ImdbReport) -> _Basic | None:
+    """A film row, or None after counting why it is skipped (or reporting it as bad)."""
+    bad = report.bad
+    if len(parts) != len(BASICS_COLUMNS):
+        bad.add(name, line, f"expected 9 tab-separated columns, found {len(parts)}")
+        return None
+    tconst = parts[0]
+    if not _TCONST.fullmatch(tconst):
+        bad.add(name, line, f"bad tconst {_show(tconst)}")
+        return None
+    if parts[4] == b"1":
+        report.skipped_adult += 1
+        return None
+    if parts[4] != b"0":
+        bad.add(name, line, f"isAdult must be 0 or 1, not {_show(parts[4])}")
+        return None
+    if parts[5] == NULL:
+        report.skipped_no_year += 1
+        return None
+    if not _YEAR.fullmatch(parts[5]):
+        bad.add(name, line, f"startYear must be a year, not {_show(parts[5])}")
+        return None
+    year = int(parts[5])
+    if not 1870 <= year <= 2100:
+        report.skipped_no_year += 1
+        return None
+    runtime: int | None = None
+    if parts[7] != NULL:
+        if not parts[7].isdigit():
+            bad.add(name, line, f"runtimeMinutes must be a number, not {_show(parts[7])}")
+            return None
+        runtime = int(parts[7]) if 1 <= int(parts[7]) <= 2000 else None
+    try:
+        primary = parts[2].decode("utf-8").strip()
+        original: str | None = parts[3].decode("utf-8").strip()
+    except UnicodeDecodeError:
+        bad.add(name, line, "not UTF-8 text")
+        return None
+    title = primary if _usable(primary) else original or ""
+    if not _usable(title):
+        report.skipped_title += 1
+        return None
+    return _Basic(tconst, title, original, year, runtime)
+
+
+@dataclass
+class _Inputs:
+    """The open dataset files and what the merge-join needs of them."""
+
+    basics: TsvFile
+    order: _Order
+    akas: TsvFile | None
+    ratings: TsvFile | None
+    akas_rows: _Grouped | None
+    vote_rows: _Grouped | None
+
+    @classmethod
+    def open(
+        cls,
+        basics: Path,
+        akas: Path | None,
+        ratings: Path | None,
+        bad: BadRows,
+        files: list[TsvFile],
+    ) -> _Inputs:
+        basics_tsv = TsvFile(basics, BASICS_COLUMNS, "title.basics")
+        files.append(basics_tsv)
+        order = _Order()
+        akas_tsv = TsvFile(akas, AKAS_COLUMNS, "title.akas") if akas else None
+        ratings_tsv = TsvFile(ratings, RATINGS_COLUMNS, "title.ratings") if ratings else None
+        files += [f for f in (akas_tsv, ratings_tsv) if f is not None]
+        return cls(
+            basics_tsv,
+            order,
+            akas_tsv,
+            ratings_tsv,
+            _Grouped(akas_tsv, order, bad) if akas_tsv else None,
+            _Grouped(ratings_tsv, order, bad) if ratings_tsv else None,
+        )
+
+
+@dataclass
+class _Writer:
+    """Turns usable rows into ``imdb.jsonl`` records, skipping films held elsewhere."""
+
+    inputs: _Inputs
+    held: Held
+    tmdb_keys: set[tuple[str, int]]
+    tmdb_ids: set[str]
+    report: ImdbReport
+    seen: HashSet64 = field(default_factory=HashSet64)
+
+    def record(self, row: _Basic) -> dict[str, Any] | None:
+        inputs, report, bad = self.inputs, self.report, self.report.bad
+        aka_rows = inputs.akas_rows.take(row.tconst) if inputs.akas_rows is not None else []
+        votes_rows = inputs.vote_rows.take(row.tconst) if inputs.vote_rows is not None else []
+        imdb_id = row.tconst.decode("ascii")
+        title_key = normalize(row.title)
+        if self.held.find(Identity(title_key, row.year, imdb_id)) is not None:
+            report.skipped_held += 1
+            return None
+        key = (title_key, row.year)
+        if hash(key) in self.seen:
+            report.skipped_duplicate += 1
+            return None
+        self.seen.add(hash(key))
+        original = row.original
+        if original is not None and (not _usable(original) or normalize(original) == title_key):
+            original = None
+        record: dict[str, Any] = {
+            "id": film_id(row.title, row.year, imdb_id),
+            "title": row.title,
+            "year": row.year,
+        }
+        if original is not None:
+            record["original_title"] = original
+        if inputs.akas is not None and (
+            aliases := _aliases(title_key, original, aka_rows, inputs.akas, bad)
+        ):
+            record["aliases"] = aliases
+            report.aliases += len(aliases)
+        record["imdb_id"] = imdb_id
+        if row.runtime is not None:
+            record["runtime_minutes"] = row.runtime
+        if inputs.ratings is not None and (
+            (popularity := _votes(votes_rows, inputs.ratings, bad)) is not None
+        ):
+            record["popularity"] = popularity
+            report.with_votes += 1
+        if key in self.tmdb_keys or imdb_id in self.tmdb_ids:
+            report.tmdb_overrides += 1
+        return record
+
+
+def _stream(writer: _Writer, types: set[bytes], out: IO[str], progress: Progress | None) -> None:
+    """One pass over ``title.basics``, writing a record per usable film to ``out``."""
+    basics, report = writer.inputs.basics, writer.report
+    for raw in basics.lines():
+        report.rows += 1
+        if progress is not None and report.rows % _CHECK_EVERY == 0:
+            progress.update(basics.position(), f"{report.rows:,} rows, {report.films:,} films")
+        head = raw.split(b"\t", 2)
+        if len(head) == 3:
+            writer.inputs.order.see(head[0])
+            if head[1] not in types:
+                report.skipped_type += 1
+                continue
+        parts = raw.rstrip(b"\r\n").split(b"\t")
+        row = _parse_basic(parts, basics.name, basics.line, report)
+        if row is None:
+            continue
+        record = writer.record(row)
+        if record is not None:
+            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+            report.films += 1
+
+
 def import_imdb(
     basics: Path,
     akas: Path | None,
@@ -359,144 +537,31 @@ def import_imdb(
     at ``db_path`` (unless it is None). All or nothing: on any error, nothing changes."""
     started = time.perf_counter()
     report = ImdbReport(bad=BadRows(max_bad))
-    held = held_films(data_dir, LAYER_TMDB)
+    held = held_films(data_dir, LAYER_AFTERCREDITS)
     local = data_dir / "local"
     tmdb_keys, tmdb_ids = _tmdb_claims(local / TMDB_FILE)
     dest = local / IMDB_FILE
-    tmp = temp_beside(dest)
     files: list[TsvFile] = []
     try:
-        basics_tsv = TsvFile(basics, BASICS_COLUMNS, "title.basics")
-        files.append(basics_tsv)
-        order = _Order()
-        akas_tsv = TsvFile(akas, AKAS_COLUMNS, "title.akas") if akas else None
-        ratings_tsv = TsvFile(ratings, RATINGS_COLUMNS, "title.ratings") if ratings else None
-        files += [f for f in (akas_tsv, ratings_tsv) if f is not None]
-        akas_rows = _Grouped(akas_tsv, order, report.bad) if akas_tsv else None
-        vote_rows = _Grouped(ratings_tsv, order, report.bad) if ratings_tsv else None
-        types = {b"movie", b"tvMovie"} if tv_movies else {b"movie"}
-        seen = HashSet64()
-        bad = report.bad
-        name = basics_tsv.name
-        with tmp.open("w", encoding="utf-8", buffering=1 << 20) as out:
-            for raw in basics_tsv.lines():
-                report.rows += 1
-                if progress is not None and report.rows % _CHECK_EVERY == 0:
-                    progress.update(
-                        basics_tsv.position(), f"{report.rows:,} rows, {report.films:,} films"
-                    )
-                head = raw.split(b"\t", 2)
-                if len(head) == 3:
-                    order.see(head[0])
-                    if head[1] not in types:
-                        report.skipped_type += 1
-                        continue
-                parts = raw.rstrip(b"\r\n").split(b"\t")
-                line = basics_tsv.line
-                if len(parts) != len(BASICS_COLUMNS):
-                    bad.add(name, line, f"expected 9 tab-separated columns, found {len(parts)}")
-                    continue
-                tconst = parts[0]
-                if not _TCONST.fullmatch(tconst):
-                    bad.add(name, line, f"bad tconst {_show(tconst)}")
-                    continue
-                if parts[4] == b"1":
-                    report.skipped_adult += 1
-                    continue
-                if parts[4] != b"0":
-                    bad.add(name, line, f"isAdult must be 0 or 1, not {_show(parts[4])}")
-                    continue
-                if parts[5] == NULL:
-                    report.skipped_no_year += 1
-                    continue
-                if not _YEAR.fullmatch(parts[5]):
-                    bad.add(name, line, f"startYear must be a year, not {_show(parts[5])}")
-                    continue
-                year = int(parts[5])
-                if not 1870 <= year <= 2100:
-                    report.skipped_no_year += 1
-                    continue
-                runtime: int | None = None
-                if parts[7] != NULL:
-                    if not parts[7].isdigit():
-                        bad.add(
-                            name, line, f"runtimeMinutes must be a number, not {_show(parts[7])}"
-                        )
-                        continue
-                    runtime = int(parts[7]) if 1 <= int(parts[7]) <= 2000 else None
-                try:
-                    primary = parts[2].decode("utf-8").strip()
-                    original: str | None = parts[3].decode("utf-8").strip()
-                except UnicodeDecodeError:
-                    bad.add(name, line, "not UTF-8 text")
-                    continue
-                title = primary if _usable(primary) else original or ""
-                if not _usable(title):
-                    report.skipped_title += 1
-                    continue
-                aka_rows = akas_rows.take(tconst) if akas_rows is not None else []
-                votes_rows = vote_rows.take(tconst) if vote_rows is not None else []
-                imdb_id = tconst.decode("ascii")
-                title_key = normalize(title)
-                if held.find(title_key, year, imdb_id) is not None:
-                    report.skipped_held += 1
-                    continue
-                key = (title_key, year)
-                hashed = hash(key)
-                if hashed in seen:
-                    report.skipped_duplicate += 1
-                    continue
-                seen.add(hashed)
-                if original is not None and (
-                    not _usable(original) or normalize(original) == title_key
-                ):
-                    original = None
-                aliases = (
-                    _aliases(title_key, original, aka_rows, akas_tsv, bad)
-                    if akas_tsv is not None
-                    else []
-                )
-                popularity = (
-                    _votes(votes_rows, ratings_tsv, bad) if ratings_tsv is not None else None
-                )
-                record: dict[str, Any] = {
-                    "id": film_id(title, year, imdb_id),
-                    "title": title,
-                    "year": year,
-                }
-                if original is not None:
-                    record["original_title"] = original
-                if aliases:
-                    record["aliases"] = aliases
-                    report.aliases += len(aliases)
-                record["imdb_id"] = imdb_id
-                if runtime is not None:
-                    record["runtime_minutes"] = runtime
-                if popularity is not None:
-                    record["popularity"] = popularity
-                    report.with_votes += 1
-                if key in tmdb_keys or imdb_id in tmdb_ids:
-                    report.tmdb_overrides += 1
-                out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
-                report.films += 1
-        if progress is not None:
-            progress.close(f"{report.rows:,} rows, {report.films:,} films")
-        report.stream_seconds = time.perf_counter() - started
-        del seen  # the rebuild needs the memory
-        if report.films == 0:
-            tmp.unlink()
-            return report
-        if db_path is None:
-            os.replace(tmp, dest)
-        else:
+        with staged(dest) as tmp:
+            inputs = _Inputs.open(basics, akas, ratings, report.bad, files)
+            writer = _Writer(inputs, held, tmdb_keys, tmdb_ids, report)
+            types = {b"movie", b"tvMovie"} if tv_movies else {b"movie"}
+            with tmp.open("w", encoding="utf-8", buffering=1 << 20) as out:
+                _stream(writer, types, out, progress)
             if progress is not None:
-                progress.say(f"rebuilding the catalog {db_path} ...")
-            report.build = install_and_rebuild(tmp, dest, data_dir, db_path)
-        report.written = dest
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+                progress.close(f"{report.rows:,} rows, {report.films:,} films")
+            report.stream_seconds = time.perf_counter() - started
+            del writer  # the rebuild needs the memory
+            if report.films == 0:
+                return report
+            if db_path is None:
+                os.replace(tmp, dest)
+            else:
+                if progress is not None:
+                    progress.say(f"rebuilding the catalog {db_path} ...")
+                report.build = install_and_rebuild(tmp, dest, data_dir, db_path)
+            report.written = dest
     finally:
         for tsv in files:
             tsv.close()

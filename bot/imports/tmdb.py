@@ -46,26 +46,15 @@ from typing import Any, TypeVar
 
 import httpx
 
-from bot.catalog import (
-    IMDB_FILE,
-    LAYER_TMDB,
-    TMDB_FILE,
-    film_from_record,
-    slugify,
-)
+from bot.atomic import staged, write_json_atomic
 from bot.errors import BotError, ConfigError, DataError
-from bot.imports.common import (
-    Held,
-    Progress,
-    held_films,
-    install_and_rebuild,
-    temp_beside,
-    write_json_atomic,
-)
+from bot.imports.common import Progress, install_and_rebuild
 from bot.models import Verdict
 from bot.normalize import normalize
+from bot.records import film_from_record, slugify
 from bot.settings import Secret
-from bot.store import BuildReport
+from bot.sources import IMDB_FILE, LAYER_AFTERCREDITS, TMDB_FILE, Held, Identity, held_films
+from bot.store.build import BuildReport
 
 KEYWORD_DURING = 179431
 KEYWORD_AFTER = 179430
@@ -368,18 +357,7 @@ async def _walk(
     report: TmdbReport,
     progress: Progress | None,
 ) -> None:
-    fetched: set[int] = set()
-    if part_path.exists():
-        with part_path.open("r+b") as handle:
-            handle.truncate(state.part_bytes)  # facts written after the last saved page
-        with part_path.open(encoding="utf-8") as handle:
-            for n, line in enumerate(handle, start=1):
-                try:
-                    fetched.add(int(json.loads(line)["tmdb_id"]))
-                except (ValueError, KeyError, TypeError):
-                    raise DataError(
-                        str(part_path), n, "unreadable import state: use --restart"
-                    ) from None
+    fetched = _fetched_so_far(part_path, state)
     with part_path.open("ab") as part:
         while not state.complete:
             page = state.page + 1
@@ -407,17 +385,7 @@ async def _walk(
             report.pages += 1
             state.page, state.total_pages, state.part_bytes = page, window, part.tell()
             if page >= window:
-                dates = [
-                    r["release_date"]
-                    for r in results
-                    if isinstance(r.get("release_date"), str) and _DATE.fullmatch(r["release_date"])
-                ]
-                last = max(dates) if dates else None
-                if total_pages > max_pages and last is not None and last != state.cursor:
-                    state.cursor, state.page, state.total_pages = last, 0, None
-                else:
-                    report.truncated = total_pages > max_pages
-                    state.complete = True
+                _next_window(state, results, total_pages, max_pages, report)
             write_json_atomic(state_path, state.to_json())
             if progress is not None:
                 done = state.page / state.total_pages if state.total_pages else 0.0
@@ -426,6 +394,46 @@ async def _walk(
                     1.0 if state.complete else done,
                     f"page {page}/{window}{since}, {len(fetched):,} films",
                 )
+
+
+def _fetched_so_far(part_path: Path, state: _State) -> set[int]:
+    """TMDB ids already fetched by an interrupted walk (facts past its last page dropped)."""
+    fetched: set[int] = set()
+    if not part_path.exists():
+        return fetched
+    with part_path.open("r+b") as handle:
+        handle.truncate(state.part_bytes)  # facts written after the last saved page
+    with part_path.open(encoding="utf-8") as handle:
+        for n, line in enumerate(handle, start=1):
+            try:
+                fetched.add(int(json.loads(line)["tmdb_id"]))
+            except (ValueError, KeyError, TypeError):
+                raise DataError(
+                    str(part_path), n, "unreadable import state: use --restart"
+                ) from None
+    return fetched
+
+
+def _next_window(
+    state: _State,
+    results: list[dict[str, Any]],
+    total_pages: int,
+    max_pages: int,
+    report: TmdbReport,
+) -> None:
+    """At the end of TMDB's 500-page window: continue from the last release date seen, or
+    finish."""
+    dates = [
+        r["release_date"]
+        for r in results
+        if isinstance(r.get("release_date"), str) and _DATE.fullmatch(r["release_date"])
+    ]
+    last = max(dates) if dates else None
+    if total_pages > max_pages and last is not None and last != state.cursor:
+        state.cursor, state.page, state.total_pages = last, 0, None
+    else:
+        report.truncated = total_pages > max_pages
+        state.complete = True
 
 
 def _verdict(fact: Mapping[str, Any]) -> Verdict:
@@ -528,7 +536,9 @@ def _record(
 
 def _check_held(held: Held, fact: Mapping[str, Any], report: TmdbReport) -> bool:
     """Report a fact about a film a curated or ``db import`` record holds; True if held."""
-    holder = held.find(normalize(fact["title"]), fact["year"], fact["imdb_id"], fact["tmdb_id"])
+    holder = held.find(
+        Identity(normalize(fact["title"]), fact["year"], fact["imdb_id"], fact["tmdb_id"])
+    )
     if holder is None:
         return False
     recorded = holder.film.credits.verdict
@@ -563,7 +573,7 @@ def _records(data_dir: Path, part_path: Path, report: TmdbReport) -> list[dict[s
             usable.append(fact)
     report.tagged = len(usable)
     local = data_dir / "local"
-    held = held_films(data_dir, LAYER_TMDB)
+    held = held_films(data_dir, LAYER_AFTERCREDITS)
     imdb = _imdb_records(local / IMDB_FILE, {f["imdb_id"] for f in usable if f["imdb_id"]})
     previous = _previous(local / TMDB_FILE)
     taken_ids = set(held.ids)
@@ -577,7 +587,7 @@ def _records(data_dir: Path, part_path: Path, report: TmdbReport) -> list[dict[s
         base = imdb.get(fact["imdb_id"]) if fact["imdb_id"] else None
         if base is not None:
             base_key = normalize(str(base.get("title", "")))
-            if held.find(base_key, int(base.get("year", 0)), fact["imdb_id"]) is not None:
+            if held.find(Identity(base_key, int(base.get("year", 0)), fact["imdb_id"])):
                 base = None  # curated since the IMDb import: that record wins
         verdict = _verdict(fact)
         record = _record(fact, verdict, base, taken_ids)
@@ -615,8 +625,7 @@ def _finish(
 ) -> tuple[Path, BuildReport | None]:
     records = _records(data_dir, part_path, report)
     dest = data_dir / "local" / TMDB_FILE
-    tmp = temp_beside(dest)
-    try:
+    with staged(dest) as tmp:
         with tmp.open("w", encoding="utf-8") as handle:
             for record in records:
                 handle.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
@@ -626,10 +635,18 @@ def _finish(
             os.replace(tmp, dest)
             return dest, None
         return dest, install_and_rebuild(tmp, dest, data_dir, db_path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+
+
+def _resume(state_path: Path, part_path: Path, restart: bool, report: TmdbReport) -> _State:
+    """The state of an interrupted walk to continue, or a fresh one."""
+    state = None if restart else _State.load(state_path)
+    part_size = part_path.stat().st_size if part_path.exists() else 0
+    if state is None or part_size < state.part_bytes:  # nothing to resume, or it is lost
+        part_path.unlink(missing_ok=True)
+        return _State()
+    if state.page or state.cursor or state.complete:
+        report.resumed_after = state.page
+    return state
 
 
 async def import_tmdb(
@@ -655,13 +672,7 @@ async def import_tmdb(
     local = data_dir / "local"
     local.mkdir(parents=True, exist_ok=True)
     state_path, part_path = local / STATE_FILE, local / PART_FILE
-    state = None if restart else _State.load(state_path)
-    part_size = part_path.stat().st_size if part_path.exists() else 0
-    if state is None or part_size < state.part_bytes:  # nothing to resume, or it is lost
-        state = _State()
-        part_path.unlink(missing_ok=True)
-    elif state.page or state.cursor or state.complete:
-        report.resumed_after = state.page
+    state = _resume(state_path, part_path, restart, report)
     async with TmdbClient(
         base_url,
         token,

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.bench import generate_films, generate_queries
+from bot.bench.resolver import generate_films, generate_queries
 from bot.normalize import normalize
 
 KEYS = {
@@ -41,7 +41,7 @@ def test_generated_catalog_has_sequels_and_remakes() -> None:
 
 def test_bench_command_json(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "bench", "--sizes", "2000", "--queries", "70", "--json",
+        [sys.executable, "-m", "credits_bot", "bench", "--sizes", "2000", "--queries", "70", "--json",
          "--workdir", str(tmp_path)],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
@@ -57,7 +57,7 @@ def test_bench_command_json(tmp_path: Path) -> None:
 
 def test_bench_rejects_bad_sizes() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "bench", "--sizes", "ten"],
+        [sys.executable, "-m", "credits_bot", "bench", "--sizes", "ten"],
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot.catalog import film_from_record, film_to_record, iter_jsonl, load_films
 from bot.errors import DataError
 from bot.models import Verdict
+from bot.records import film_from_record, film_to_record, iter_jsonl
+from bot.sources import load_films
 
 
 def good(**extra: Any) -> dict[str, Any]:

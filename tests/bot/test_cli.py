@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import EXIT_AMBIGUOUS, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, main
+from credits_bot.cli import EXIT_AMBIGUOUS, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -141,7 +141,7 @@ def test_db_build_validate_and_import(
 def test_run_without_tokens_opens_the_console_chat(env: Path) -> None:
     environ = {k: v for k, v in os.environ.items() if not k.endswith("_BOT_TOKEN")}
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "run"],
+        [sys.executable, "-m", "credits_bot", "run"],
         input="childern of heaven\nrecap\ndune\n2\nquit\n",
         capture_output=True,
         text=True,

@@ -17,8 +17,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.catalog import HashSet64, iter_films, load_films, source_files
-from bot.cli import EXIT_ERROR, EXIT_OK, main
 from bot.errors import CatalogError, DataError
 from bot.imports import common
 from bot.imports.common import Progress
@@ -31,7 +29,9 @@ from bot.imports.imdb import (
     import_imdb,
 )
 from bot.models import Film, Verdict
-from bot.store import build_catalog, build_from_sources
+from bot.sources import HashSet64, iter_films, load_films, source_files
+from bot.store.build import build_catalog, build_from_sources
+from credits_bot.cli import EXIT_ERROR, EXIT_OK, main
 
 N = "\\N"
 
@@ -381,7 +381,7 @@ def test_progress_bar_draws_on_its_stream() -> None:
 
 def test_a_db_import_wins_over_an_imdb_title(tmp_path: Path) -> None:
     """``db import`` ranks above the bulk imports: an IMDb title never blocks it."""
-    from bot.importers import import_files
+    from bot.imports.jsonl import import_files
 
     data = tmp_path / "data"
     (data / "local").mkdir(parents=True)

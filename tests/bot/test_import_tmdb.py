@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.cli import EXIT_ERROR, EXIT_OK, main
 from bot.errors import ConfigError, DataError
 from bot.imports.tmdb import (
     KEYWORD_AFTER,
@@ -26,6 +25,7 @@ from bot.imports.tmdb import (
     import_tmdb,
 )
 from bot.settings import Secret
+from credits_bot.cli import EXIT_ERROR, EXIT_OK, main
 
 TOKEN = "test-token-4f9a"
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import load_films, source_files
 from bot.errors import DataError
-from bot.importers import import_files, parse_seed_page
+from bot.imports.jsonl import import_files
+from bot.imports.seed_page import parse_seed_page
 from bot.models import Position, Verdict
-from bot.store import build_from_sources
+from bot.sources import load_films, source_files
+from bot.store.build import build_from_sources
 
 PAGES = Path(__file__).parent / "pages"
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_a1d7495195fd799d.txt"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from bot.models import Ambiguous, Credits, Film, Found, MatchMethod, NotFound, Verdict
 from bot.resolver import score, split_year
 from bot.service import CreditsService
-from bot.store import build_catalog
+from bot.store.build import build_catalog
 
 FILMS = [
     Film("iron-man-2008", "Iron Man", 2008, popularity=1_100_000),

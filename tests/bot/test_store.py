@@ -13,7 +13,8 @@ import pytest
 from bot.errors import CatalogError, DataError
 from bot.models import Film
 from bot.service import CreditsService
-from bot.store import CatalogReader, build_catalog, build_from_sources, ensure_catalog
+from bot.store.build import build_catalog, build_from_sources, ensure_catalog
+from bot.store.reader import CatalogReader
 
 ROOT = Path(__file__).resolve().parents[2]
 

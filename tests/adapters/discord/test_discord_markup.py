@@ -20,8 +20,8 @@ from adapters.discord.markup import (
     escape_trimmed,
     run_pieces,
 )
-from bot.catalog import Located
 from bot.models import Credits, Film, NotFound, Position, Ratings, Scene, Verdict
+from bot.records import Located
 from bot.render.answer import answer_document, film_document, recap_document
 from bot.render.document import Document, Spoiler
 

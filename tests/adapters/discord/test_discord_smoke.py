@@ -104,7 +104,7 @@ async def test_credits_bot_discord_command_runs_and_stops_on_sigterm(
             "import sys, yarl, discord.http, discord.gateway",
             f"discord.http.Route.BASE = {fake_discord.api_base!r}",
             f"discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL({fake_discord.ws_url!r})",
-            "from bot.cli import main",
+            "from credits_bot.cli import main",
             "sys.exit(main(['discord']))",
         ]
     )

@@ -16,7 +16,7 @@ def command() -> list[str]:
     script = Path(sys.executable).with_name("credits-bot")
     if script.exists():
         return [str(script), "telegram"]
-    return [sys.executable, "-m", "bot.cli", "telegram"]
+    return [sys.executable, "-m", "credits_bot", "telegram"]
 
 
 async def test_credits_bot_telegram_answers_and_exits_cleanly_on_sigterm(

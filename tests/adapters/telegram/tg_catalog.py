@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from bot.catalog import load_films, source_files
 from bot.models import Film, Found, Verdict
 from bot.service import CreditsService
 from bot.settings import DEFAULT_DATA_DIR
+from bot.sources import load_films, source_files
 
 
 @cache

@@ -1,4 +1,4 @@
-"""``python -m bot.imports.bench --rows N``: an IMDb import at scale, timed and measured.
+"""``python -m bot.bench.imports --rows N``: an IMDb import at scale, timed and measured.
 
 Generates IMDb-format ``title.basics``, ``title.akas`` and ``title.ratings`` files
 (gzip, ids sorted as text like IMDb's, a realistic mix of title types: about 80 % films,
@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.bench import ADJECTIVES, NAMES, NOUNS, PLACES, SUBTITLES
+from bot.bench.vocab import ADJECTIVES, NAMES, NOUNS, PLACES, SUBTITLES
 from bot.imports.imdb import AKAS_COLUMNS, BASICS_COLUMNS, RATINGS_COLUMNS
 from bot.settings import DEFAULT_DATA_DIR
 
@@ -118,7 +118,7 @@ def _run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, s
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.imports.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bot.bench.imports", description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows of title.basics")
     parser.add_argument("--workdir", type=Path, help="keep the files here (default: a temp dir)")
     args = parser.parse_args(argv)
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copy(path, data / path.name)
         db = workdir / "catalog.sqlite"
         env = {**os.environ, "CREDITS_DATA_DIR": str(data), "CREDITS_DB": str(db)}
-        cli = [sys.executable, "-m", "bot.cli"]
+        cli = [sys.executable, "-m", "credits_bot"]
         import_s, import_rss, out = _run_measured(
             [*cli, "db", "import-imdb", str(basics), str(akas), "--ratings", str(ratings)], env
         )

@@ -1,7 +1,7 @@
 """``credits-bot``: the command line, and the one place that knows every adapter.
 
-Adapters are imported lazily, only when asked to run, so ``ask`` and ``db`` start fast and
-never load a chat SDK.
+Adapters are imported lazily, only when asked to run (see :mod:`credits_bot.platforms`),
+so ``ask`` and ``db`` start fast and never load a chat SDK.
 """
 
 from __future__ import annotations
@@ -9,25 +9,26 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib
 import json
 import logging
 import os
 import signal
 import sys
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from bot.errors import BotError
-from bot.imports.commands import add_parsers as add_import_parsers
+from bot.imports.commands import IMPORT_COMMANDS, add_parsers, run_import
 from bot.models import Ambiguous, Found
 from bot.render.answer import answer_document
 from bot.render.jsonout import answer_json
 from bot.render.text import render_text
 from bot.service import CreditsService
 from bot.settings import Settings
-from bot.store import CatalogReader, build_from_sources, ensure_catalog
+from bot.store.build import build_from_sources, ensure_catalog
+from bot.store.reader import CatalogReader
+from credits_bot.platforms import BY_NAME, PLATFORMS, Platform, configured
 
 log = logging.getLogger("credits-bot")
 
@@ -36,8 +37,6 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_AMBIGUOUS = 3
 EXIT_NOT_FOUND = 4
-
-PLATFORMS = ("discord", "telegram")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -79,21 +78,17 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "run", parents=[common], help="start every platform that has a token (or the console chat)"
     )
-    sub.add_parser("discord", parents=[common], help="run the Discord bot")
-    sub.add_parser("telegram", parents=[common], help="run the Telegram bot")
+    for platform in PLATFORMS:
+        sub.add_parser(platform.name, parents=[common], help=f"run the {platform.name.title()} bot")
 
     db = sub.add_parser("db", parents=[common], help="build, import, validate, stats")
     dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     dbsub.required = True
     dbsub.add_parser("build", parents=[common], help="build the catalog from data/")
-    imp = dbsub.add_parser(
-        "import", parents=[common], help="add films from .jsonl files or seed-format pages"
-    )
-    imp.add_argument("files", nargs="+", type=Path)
     dbsub.add_parser("validate", parents=[common], help="check the data files without building")
     stats = dbsub.add_parser("stats", parents=[common], help="counts by verdict and source")
     stats.add_argument("--json", action="store_true")
-    add_import_parsers(dbsub, common)
+    add_parsers(dbsub, common)
 
     bench = sub.add_parser("bench", parents=[common], help="measure title resolution at scale")
     bench.add_argument(
@@ -133,10 +128,10 @@ async def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _chat(args: argparse.Namespace, settings: Settings) -> int:
-    console = importlib.import_module("adapters.console.chat")
+    from adapters.console.chat import chat
+
     async with await _open_service(settings) as service:
-        result: int = await console.chat(service, spoilers=getattr(args, "spoilers", False))
-    return result
+        return await chat(service, spoilers=getattr(args, "spoilers", False))
 
 
 def _db(args: argparse.Namespace, settings: Settings) -> int:
@@ -148,35 +143,14 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
         )
         return EXIT_OK
     if action == "validate":
-        from bot.catalog import iter_films, source_files
+        from bot.sources import iter_films, source_files
 
         files = source_files(settings.data_dir)
         count = sum(1 for _ in iter_films(files))
         print(f"ok: {count} films in {len(files)} files")
         return EXIT_OK
-    if action in ("import-imdb", "import-tmdb"):
-        from bot.imports.commands import run_import
-
+    if action in IMPORT_COMMANDS:
         return run_import(args, settings)
-    if action == "import":
-        from bot.importers import import_files
-
-        report = import_files(args.files, settings.data_dir)
-        for film, why in report.skipped:
-            print(f"skipped {film.label}: {why}")
-        if report.written is None:
-            print("nothing new to import")
-            return EXIT_OK
-        try:
-            build = build_from_sources(settings.data_dir, settings.db_path)
-        except BaseException:
-            report.written.unlink(missing_ok=True)  # all or nothing
-            raise
-        print(
-            f"imported {len(report.added)} films into {report.written}; "
-            f"catalog rebuilt ({build.films} films)"
-        )
-        return EXIT_OK
     if action == "stats":
         return asyncio.run(_stats(args, settings))
     raise BotError(f"unknown db action {action!r}")
@@ -198,24 +172,15 @@ async def _stats(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _token_for(settings: Settings, platform: str) -> bool:
-    return (
-        settings.discord_token if platform == "discord" else settings.telegram_token
-    ) is not None
-
-
-async def _serve(platforms: Sequence[str], settings: Settings) -> int:
+async def _serve(platforms: Sequence[Platform], settings: Settings) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     async with await _open_service(settings) as service:
-        runners: list[Callable[..., Coroutine[Any, Any, None]]] = []
-        for platform in platforms:
-            module = importlib.import_module(f"adapters.{platform}.runner")
-            runners.append(module.serve)
-        log.info("starting %s", ", ".join(platforms))
+        runners = [platform.serve() for platform in platforms]
+        log.info("starting %s", ", ".join(p.name for p in platforms))
         tasks: list[asyncio.Task[None]] = [
             asyncio.create_task(run(settings, service, stop)) for run in runners
         ]
@@ -234,18 +199,18 @@ async def _serve(platforms: Sequence[str], settings: Settings) -> int:
 
 async def _platform(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "run":
-        platforms = [p for p in PLATFORMS if _token_for(settings, p)]
+        platforms = configured(settings)
         if not platforms:
-            print(
-                "No platform token configured (DISCORD_BOT_TOKEN, TELEGRAM_BOT_TOKEN): "
-                "starting the console chat."
-            )
+            names = ", ".join(p.token_variable for p in PLATFORMS)
+            print(f"No platform token configured ({names}): starting the console chat.")
             return await _chat(args, settings)
         return await _serve(platforms, settings)
-    platform = args.command
-    if not _token_for(settings, platform):
-        var = "DISCORD_BOT_TOKEN" if platform == "discord" else "TELEGRAM_BOT_TOKEN"
-        raise BotError(f"{var} is not set (in the environment or .env): cannot start {platform}")
+    platform = BY_NAME[args.command]
+    if platform.token(settings) is None:
+        raise BotError(
+            f"{platform.token_variable} is not set (in the environment or .env): "
+            f"cannot start {platform.name}"
+        )
     return await _serve([platform], settings)
 
 
@@ -283,9 +248,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "db":
             return _db(args, settings)
         if args.command == "bench":
-            bench = importlib.import_module("bot.bench")
-            code: int = bench.run_bench(args, settings)
-            return code
+            from bot.bench.resolver import run_bench
+
+            return run_bench(args, settings)
         return asyncio.run(_platform(args, settings))
     except KeyboardInterrupt:
         return 130

@@ -33,66 +33,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot.catalog import film_to_record, load_films, source_files
+from bot.bench.vocab import ADJECTIVES, NAMES, NOUNS, PLACES, ROMANS, SUBTITLES, SYLLABLES
 from bot.models import Credits, Film, Found, NotFound, Verdict
 from bot.normalize import normalize
+from bot.records import film_to_record
 from bot.settings import Settings
-from bot.store import build_catalog
-
-ADJECTIVES = (
-    "silent dark last lost broken hidden golden silver black white red blue green crimson "
-    "frozen burning wild quiet hollow bright bitter sweet savage gentle iron steel glass "
-    "paper stone velvet secret forgotten endless distant lonely deadly final eternal "
-    "midnight morning summer winter autumn spring electric invisible perfect strange "
-    "little big young old new ancient modern royal sacred wicked brave proud fallen rising "
-    "shattered sleeping burning drowning crooked crazy lucky dangerous beautiful"
-).split()
-NOUNS = (
-    "harbor river city night day dream heart road house garden storm shadow fire water sky "
-    "star moon sun island mountain forest valley ocean desert kingdom empire castle tower "
-    "bridge train station hotel school church prison island circus palace border frontier "
-    "promise secret lie truth game war peace love hope fear memory ghost angel devil saint "
-    "king queen prince princess soldier hunter stranger witness doctor teacher detective "
-    "thief killer lover sister brother father mother daughter son widow orphan child "
-    "family friend enemy wolf tiger falcon eagle horse dragon serpent spider raven fox "
-    "orchard harvest winter summer voyage journey escape return revenge legacy code signal "
-    "machine engine mirror window door key letter song dance symphony storm thunder rain"
-).split()
-NAMES = (
-    "Marlowe Harper Jackson Lucy Anna Max Oscar Rosa Elena Victor Jack Charlie Frances "
-    "Ellis Mira Tom Grace Hugo Ivy Leo Nora Felix Iris Sam Ruby Theo Vera Walter Dora "
-    "Amelia Bruno Clara Dylan Edith Frank Gloria Henry Isabel Jonah Kit Lena Miles Nina "
-    "Otto Pearl Quinn Rex Stella Tess Uma Vince Wren Yara Zeke"
-).split()
-PLACES = (
-    "Paris London Tokyo Berlin Rome Cairo Havana Chicago Brooklyn Texas Alaska Montana "
-    "Vienna Lisbon Madrid Shanghai Bombay Sahara Siberia Harlem Manhattan Vegas Memphis "
-    "Dublin Prague Marseille Naples Istanbul Kyoto Seoul Sydney"
-).split()
-SUBTITLES = (
-    "The Beginning",
-    "The Last Winter",
-    "Reckoning",
-    "Resurrection",
-    "The Final Chapter",
-    "Rise of the Fallen",
-    "Homecoming",
-    "The Return",
-    "Origins",
-    "Legacy",
-    "Redemption",
-    "The Lost City",
-    "Dawn",
-    "Retribution",
-    "Judgment Day",
-    "Revelations",
-    "First Blood",
-)
-ROMANS = ("II", "III", "IV", "V", "VI")
-SYLLABLES = (
-    "bra qui zor vel mun tak plo fex dri gan hov jum kel lix mor nup oza pry quo rin sut "
-    "tev ulm vax wib yod zel ckr"
-).split()
+from bot.sources import iter_films, load_films, source_files
+from bot.store.build import build_catalog
 
 
 def _title(rng: random.Random) -> str:
@@ -291,7 +238,7 @@ async def _probe(db: Path, queries: list[dict[str, Any]], prefixes: list[str]) -
 
 
 def probe_main(argv: list[str]) -> int:
-    """``python -m bot.bench probe DB QUERIES.json``: our side, in a fresh process."""
+    """``python -m bot.bench.resolver probe DB QUERIES.json``: our side, in a fresh process."""
     _reset_peak_rss()
     db, spec = Path(argv[0]), json.loads(Path(argv[1]).read_text())
     out = asyncio.run(_probe(db, spec["queries"], spec["prefixes"]))
@@ -335,7 +282,7 @@ def _cold_start(db: Path, query: str, runs: int = 3) -> float:
     for _ in range(runs):
         t0 = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "bot.cli", "ask", "--db", str(db), "--json", query],
+            [sys.executable, "-m", "credits_bot", "ask", "--db", str(db), "--json", query],
             check=False,
             capture_output=True,
             env=env,
@@ -344,21 +291,34 @@ def _cold_start(db: Path, query: str, runs: int = 3) -> float:
     return statistics.median(times)
 
 
-def bench_size(
-    size: int, workdir: Path, n_queries: int, real: list[Film], log: Any
-) -> dict[str, Any]:
-    films = generate_films(size, seed=size, real=real)
+def _build(films: list[Film], workdir: Path, size: int) -> tuple[Path, float]:
+    """Write the films as JSON Lines and build a catalog from them; returns the seconds."""
     data = workdir / f"films-{size}.jsonl"
     with data.open("w", encoding="utf-8") as handle:
         for f in films:
             handle.write(json.dumps(film_to_record(f), ensure_ascii=False) + "\n")
     db = workdir / f"catalog-{size}.sqlite"
-    log(f"[{size}] building from {data.name} ...")
     t0 = time.perf_counter()
-    loaded = load_films([data])
-    build_catalog((x.film for x in loaded), db)
-    build_s = time.perf_counter() - t0
-    del loaded
+    build_catalog((x.film for x in iter_films([data])), db)
+    return db, time.perf_counter() - t0
+
+
+def _by_kind(queries: list[dict[str, Any]], results: list[str | None]) -> dict[str, float]:
+    """Top-1 per kind of query (for nonsense: the share rejected)."""
+    by_kind: dict[str, float] = {}
+    for kind in sorted({q["kind"] for q in queries}):
+        pairs = [(q, r) for q, r in zip(queries, results, strict=True) if q["kind"] == kind]
+        ok = sum((r == q["expect"]) if q["expect"] else (r is None) for q, r in pairs)
+        by_kind[kind] = round(ok / len(pairs), 3)
+    return by_kind
+
+
+def bench_size(
+    size: int, workdir: Path, n_queries: int, real: list[Film], log: Any
+) -> dict[str, Any]:
+    films = generate_films(size, seed=size, real=real)
+    log(f"[{size}] building ...")
+    db, build_s = _build(films, workdir, size)
     queries = generate_queries(films, n_queries, seed=size)
     rng = random.Random(size + 7)
     prefixes = []
@@ -369,7 +329,7 @@ def bench_size(
     spec.write_text(json.dumps({"queries": queries, "prefixes": prefixes}))
     log(f"[{size}] resolving {len(queries)} queries in a fresh process ...")
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.bench", "probe", str(db), str(spec)],
+        [sys.executable, "-m", "bot.bench.resolver", "probe", str(db), str(spec)],
         check=True,
         capture_output=True,
         text=True,
@@ -379,11 +339,6 @@ def bench_size(
     log(f"[{size}] baseline on the same queries ...")
     base = _baseline(films, queries)
     cold = _cold_start(db, queries[0]["query"])
-    by_kind: dict[str, float] = {}
-    for kind in sorted({q["kind"] for q in queries}):
-        pairs = [(q, r) for q, r in zip(queries, ours["results"], strict=True) if q["kind"] == kind]
-        ok = sum((r == q["expect"]) if q["expect"] else (r is None) for q, r in pairs)
-        by_kind[kind] = round(ok / len(pairs), 3)
     result = {
         "size": size,
         "queries": len(queries),
@@ -393,7 +348,7 @@ def bench_size(
         "suggest_p99_ms": round(_percentile(ours["suggest_ms"], 0.99), 2),
         "top1": round(top1, 3),
         "nonsense_rejected": round(rejected, 3),
-        "by_kind": by_kind,
+        "by_kind": _by_kind(queries, ours["results"]),
         "baseline_p50_ms": round(base["p50"], 2),
         "baseline_p99_ms": round(base["p99"], 2),
         "baseline_top1": round(base["top1"], 3),

@@ -1,7 +1,9 @@
-"""Reading and validating the catalog's source files (JSON Lines; see ``data/README.md``).
+"""The film record: one JSON object per film (see ``data/README.md``).
 
-Every error names the file and the line. Nothing here writes; building the SQLite
-catalog is :mod:`bot.store`'s job.
+Parsing with validation (:func:`film_from_record`, errors name the file and the line),
+serialising (:func:`film_to_record`), the stable id (:func:`slugify`), reading a JSON Lines
+file (:func:`iter_jsonl`), and reading back a record the catalog already validated
+(:func:`film_from_trusted`). Nothing here writes.
 """
 
 from __future__ import annotations
@@ -9,17 +11,16 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.errors import DataError
+from bot.limits import MAX_FILM_ID, MAX_TITLE
 from bot.models import SCENE_KINDS, Credits, Film, Position, Ratings, Scene, Verdict
-from bot.normalize import normalize
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_ID = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{MAX_FILM_ID - 1}}}$")
 _IMDB = re.compile(r"^tt\d{5,10}$")
 _KNOWN_FIELDS = frozenset(
     {
@@ -206,8 +207,8 @@ def film_from_record(raw: object, path: str, line: int) -> Film:
         raise rec.fail(f"unknown field {sorted(unknown)[0]!r}")
     title = rec.text("title", required=True)
     assert title is not None
-    if len(title) > 300:
-        raise rec.fail("'title' is longer than 300 characters")
+    if len(title) > MAX_TITLE:
+        raise rec.fail(f"'title' is longer than {MAX_TITLE} characters")
     if not any(ch.isalnum() for ch in title):
         raise rec.fail("'title' has no letters or digits")
     year = rec.integer("year", 1870, 2100)
@@ -215,7 +216,9 @@ def film_from_record(raw: object, path: str, line: int) -> Film:
         raise rec.fail("'year' is required")
     film_id = rec.text("id") or slugify(title, year)
     if not _ID.match(film_id):
-        raise rec.fail(f"'id' must be a lowercase slug of at most 63 characters, not {film_id!r}")
+        raise rec.fail(
+            f"'id' must be a lowercase slug of at most {MAX_FILM_ID} characters, not {film_id!r}"
+        )
     imdb_id = rec.text("imdb_id")
     if imdb_id is not None and not _IMDB.match(imdb_id):
         raise rec.fail(f"'imdb_id' must look like tt0118849, not {imdb_id!r}")
@@ -314,182 +317,44 @@ def iter_jsonl(path: Path) -> Iterator[Located]:
             raise DataError(name, lineno + 1, "not UTF-8 text") from None
 
 
-def source_files(data_dir: Path, *, include_local: bool = True) -> list[Path]:
-    """The curated files, then the locally imported ones (``data/local``)."""
-    files = sorted(data_dir.glob("*.jsonl"))
-    if include_local:
-        files += sorted((data_dir / "local").glob("*.jsonl"))
-    return files
-
-
-LAYER_CURATED, LAYER_LOCAL, LAYER_TMDB, LAYER_IMDB = 0, 1, 2, 3
-IMDB_FILE = "imdb.jsonl"
-TMDB_FILE = "tmdb.jsonl"
-
-
-def source_layer(path: Path) -> int:
-    """Which facts win when two files hold one film: the lower layer.
-
-    0. curated files (``data/*.jsonl``);
-    1. other files in ``data/local`` (``db import``);
-    2. ``data/local/tmdb.jsonl`` (``db import-tmdb``: credit facts from TMDB keywords);
-    3. ``data/local/imdb.jsonl`` (``db import-imdb``: titles only, every verdict unknown).
-    """
-    if path.parent.name != "local":
-        return LAYER_CURATED
-    if path.name == TMDB_FILE:
-        return LAYER_TMDB
-    if path.name == IMDB_FILE:
-        return LAYER_IMDB
-    return LAYER_LOCAL
-
-
-def film_key(film: Film) -> tuple[str, int]:
-    """The catalog key: normalised title and year."""
-    return (normalize(film.title), film.year)
-
-
-class HashSet64:
-    """A set of 64-bit hashes in one flat array: 16-32 bytes an entry where a ``set`` of
-    ints takes about 90. Open addressing with linear probing, at most half full."""
-
-    __slots__ = ("_count", "_mask", "_table")
-
-    def __init__(self) -> None:
-        self._table = array("q", bytes(8 * 1024))
-        self._mask = 1023
-        self._count = 0
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __contains__(self, value: int) -> bool:
-        value = value or 1  # 0 marks an empty slot
-        table, mask = self._table, self._mask
-        i = value & mask
-        while True:
-            slot = table[i]
-            if slot == value:
-                return True
-            if slot == 0:
-                return False
-            i = (i + 1) & mask
-
-    def add(self, value: int) -> None:
-        value = value or 1
-        table, mask = self._table, self._mask
-        i = value & mask
-        while True:
-            slot = table[i]
-            if slot == value:
-                return
-            if slot == 0:
-                break
-            i = (i + 1) & mask
-        table[i] = value
-        self._count += 1
-        if self._count * 2 > mask:
-            self._resize()
-
-    def update(self, other: HashSet64) -> None:
-        for value in other._table:
-            if value:
-                self.add(value)
-
-    def _resize(self) -> None:
-        old = self._table
-        size = (self._mask + 1) * 2
-        table = self._table = array("q", bytes(8 * size))
-        mask = self._mask = size - 1
-        for value in old:
-            if value:
-                i = value & mask
-                while table[i]:
-                    i = (i + 1) & mask
-                table[i] = value
-
-
-def iter_films(paths: Iterable[Path]) -> Iterator[Located]:
-    """The films of the given files, streamed, checked for duplicate ids and (title, year).
-
-    Files are read layer by layer (see :func:`source_layer`), in the given order within a
-    layer. A film that a higher layer already holds (same id, same normalised title and
-    year, or same IMDb id) is skipped: curated facts win over imported ones, and TMDB's
-    facts over IMDb's bare titles. Two films in one layer with the same id or (title, year)
-    are an error naming both places.
-
-    Memory stays small for millions of films: only 64-bit hashes of the keys are kept;
-    the place of the first holder is looked up again, by reading the files, only when a
-    duplicate is found.
-    """
-    ordered = sorted(enumerate(paths), key=lambda item: (source_layer(item[1]), item[0]))
-    closed_keys, closed_ids, closed_imdb = HashSet64(), HashSet64(), HashSet64()
-    keys, ids, imdb = HashSet64(), HashSet64(), HashSet64()
-    layer: int | None = None
-    layer_files: list[Path] = []
-
-    def held_above(film: Film, kh: int, ih: int) -> bool:
-        return (
-            kh in closed_keys
-            or ih in closed_ids
-            or (film.imdb_id is not None and hash(film.imdb_id) in closed_imdb)
-        )
-
-    for _, path in ordered:
-        this_layer = source_layer(path)
-        if this_layer != layer:
-            closed_keys.update(keys)
-            closed_ids.update(ids)
-            closed_imdb.update(imdb)
-            keys, ids, imdb = HashSet64(), HashSet64(), HashSet64()
-            layer, layer_files = this_layer, []
-        layer_files.append(path)
-        for item in iter_jsonl(path):
-            film = item.film
-            key = film_key(film)
-            kh, ih = hash(key), hash(film.id)
-            if held_above(film, kh, ih):
-                continue  # curated facts win over imported ones, TMDB's over IMDb's
-            if kh in keys or ih in ids:
-                clash = _first_holder(layer_files, item, key, held_above)
-                if clash is not None:
-                    raise DataError(
-                        item.path,
-                        item.line,
-                        f"duplicate film {film.label} (also at {clash.path}:{clash.line})",
-                    )
-            keys.add(kh)
-            ids.add(ih)
-            if film.imdb_id is not None and this_layer != LAYER_IMDB:
-                imdb.add(hash(film.imdb_id))
-            yield item
-
-
-def _first_holder(
-    files: Sequence[Path],
-    item: Located,
-    key: tuple[str, int],
-    held_above: Callable[[Film, int, int], bool],
-) -> Located | None:
-    """The earlier film of ``item``'s layer with its id or key (None: a hash collision)."""
-    for path in files:
-        for other in iter_jsonl(path):
-            if other.path == item.path and other.line >= item.line:
-                return None
-            other_key = film_key(other.film)
-            if held_above(other.film, hash(other_key), hash(other.film.id)):
-                continue
-            if other_key == key or other.film.id == item.film.id:
-                return other
-    return None
-
-
-def load_films(paths: Iterable[Path]) -> list[Located]:
-    """All films of the given files, checked for duplicate ids and (title, year) pairs.
-
-    Later files may not redefine an earlier film, with one exception: a film in
-    ``data/local`` (an import) that a curated file already holds is skipped, since curated
-    facts win (and so on down the layers of :func:`source_layer`). For millions of films,
-    stream them with :func:`iter_films` instead.
-    """
-    return list(iter_films(paths))
+def film_from_trusted(raw: Mapping[str, Any]) -> Film:
+    """A film from a record that :func:`film_from_record` has already validated (the
+    catalog's own rows): no checks, so serving does not re-validate what the build did."""
+    r = raw.get("ratings") or {}
+    c = raw.get("credits") or {}
+    return Film(
+        id=raw["id"],
+        title=raw["title"],
+        year=raw["year"],
+        original_title=raw.get("original_title"),
+        aliases=tuple(raw.get("aliases") or ()),
+        imdb_id=raw.get("imdb_id"),
+        tmdb_id=raw.get("tmdb_id"),
+        runtime_minutes=raw.get("runtime_minutes"),
+        box_office=raw.get("box_office"),
+        languages=tuple(raw.get("languages") or ()),
+        writers=tuple(raw.get("writers") or ()),
+        directors=tuple(raw.get("directors") or ()),
+        ratings=Ratings(
+            metascore=r.get("metascore"),
+            metacritic_user=r.get("metacritic_user"),
+            tomatometer=r.get("tomatometer"),
+            audience=r.get("audience"),
+        ),
+        popularity=raw.get("popularity"),
+        synopsis=raw.get("synopsis"),
+        recap=raw.get("recap"),
+        credits=Credits(
+            verdict=Verdict(c.get("verdict", "unknown")),
+            scenes=tuple(
+                Scene(
+                    position=Position(s["position"]),
+                    description=s.get("description"),
+                    kind=s.get("kind"),
+                    at=s.get("at"),
+                )
+                for s in c.get("scenes") or ()
+            ),
+            source=c.get("source"),
+        ),
+    )

@@ -1,0 +1,200 @@
+"""Serving the catalog: read-only queries over one aiosqlite connection.
+
+Rows come back as :class:`FilmRow` / :class:`NameRow` for the resolver, and whole films
+from the JSON record the build validated (read back without validating it again).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import aiosqlite
+
+from bot.errors import CatalogError
+from bot.models import Film
+from bot.records import film_from_trusted
+from bot.store.schema import SCHEMA_VERSION
+
+
+@dataclass(frozen=True, slots=True)
+class FilmRow:
+    rid: int
+    id: str
+    title: str
+    year: int
+    popularity: int
+    verdict: str
+    directors: str
+
+
+@dataclass(frozen=True, slots=True)
+class NameRow:
+    film: FilmRow
+    kind: int
+    name: str
+    norm: str
+
+
+_FILM_COLUMNS = "f.rid, f.id, f.title, f.year, f.popularity, f.verdict, f.directors"
+
+
+def _name_rows(rows: Iterable[Sequence[Any]]) -> list[NameRow]:
+    """Rows of ``n.kind, n.name, n.norm, <_FILM_COLUMNS>``."""
+    return [NameRow(FilmRow(*r[3:]), r[0], r[1], r[2]) for r in rows]
+
+
+class CatalogReader:
+    """Read-only access to a built catalog over one aiosqlite connection."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path) -> Self:
+        if not path.is_file():
+            raise CatalogError(f"no catalog at {path}: run 'credits-bot db build'")
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        conn = await aiosqlite.connect(uri, uri=True)
+        try:
+            await conn.execute("PRAGMA query_only=ON")
+            rows = await conn.execute_fetchall("SELECT key, value FROM meta")
+        except sqlite3.Error as exc:
+            await conn.close()
+            raise CatalogError(f"{path} is not a credits-bot catalog ({exc})") from None
+        meta = {str(k): str(v) for k, v in rows}
+        if meta.get("schema") != SCHEMA_VERSION:
+            await conn.close()
+            raise CatalogError(f"{path} was built by another version: run 'credits-bot db build'")
+        return cls(conn, path)
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def exact(self, compact_key: str) -> list[NameRow]:
+        rows = await self._conn.execute_fetchall(
+            f"SELECT n.kind, n.name, n.norm, {_FILM_COLUMNS} FROM names AS n "
+            "JOIN films AS f ON f.rid = n.film WHERE n.compact = ? LIMIT 50",
+            (compact_key,),
+        )
+        return _name_rows(rows)
+
+    async def document_frequencies(
+        self, words: Sequence[str], grams: Sequence[str]
+    ) -> tuple[dict[str, int], dict[str, int]]:
+        """How many names hold each word and each trigram (absent terms are left out)."""
+        if not words and not grams:
+            return {}, {}
+        sql = (
+            f"SELECT 0, term, df FROM word_df WHERE term IN ({','.join('?' * len(words))}) "
+            "UNION ALL "
+            f"SELECT 1, term, df FROM trigram_df WHERE term IN ({','.join('?' * len(grams))})"
+        )
+        rows = await self._conn.execute_fetchall(sql, (*words, *grams))
+        found: tuple[dict[str, int], dict[str, int]] = ({}, {})
+        for kind, term, df in rows:
+            found[int(kind)][str(term)] = int(df)
+        return found
+
+    async def trigram_candidates(self, terms: Sequence[str], limit: int) -> list[NameRow]:
+        """Names that hold the most of the trigrams ``terms`` (counted in SQLite), best first."""
+        if not terms:
+            return []
+        union = " UNION ALL ".join(
+            "SELECT rowid AS nid FROM names_fts WHERE names_fts MATCH ?" for _ in terms
+        )
+        sql = (
+            f"SELECT n.kind, n.name, n.norm, {_FILM_COLUMNS} FROM "
+            f"(SELECT nid, count(*) AS hits FROM ({union}) GROUP BY nid "
+            f"ORDER BY hits DESC LIMIT ?) AS h JOIN names AS n ON n.nid = h.nid "
+            f"JOIN films AS f ON f.rid = n.film ORDER BY h.hits DESC"
+        )
+        params = [f'"{t}"' for t in terms]
+        rows = await self._conn.execute_fetchall(sql, (*params, limit))
+        return _name_rows(rows)
+
+    async def all_words(self, words: Sequence[str], limit: int) -> list[NameRow]:
+        """Names holding every one of ``words`` (FTS5 intersects the posting lists)."""
+        if not words:
+            return []
+        match = " AND ".join(f'"{w}"' for w in words)
+        rows = await self._conn.execute_fetchall(
+            f"SELECT n.kind, n.name, n.norm, {_FILM_COLUMNS} FROM "
+            "(SELECT rowid AS nid FROM words_fts WHERE words_fts MATCH ? LIMIT ?) AS h "
+            "JOIN names AS n ON n.nid = h.nid JOIN films AS f ON f.rid = n.film",
+            (match, limit),
+        )
+        return _name_rows(rows)
+
+    async def prefix(self, compact_prefix: str, scan: int) -> list[NameRow]:
+        """Names whose compact key starts with the prefix (at most ``scan`` of them)."""
+        upper = compact_prefix + "\U0010ffff"
+        rows = await self._conn.execute_fetchall(
+            f"SELECT n.kind, n.name, n.norm, {_FILM_COLUMNS} FROM names AS n "
+            "JOIN films AS f ON f.rid = n.film WHERE n.compact >= ? AND n.compact < ? LIMIT ?",
+            (compact_prefix, upper, scan),
+        )
+        return _name_rows(rows)
+
+    async def popular_prefix(self, compact_prefix: str, limit: int) -> list[FilmRow]:
+        """The most popular films with a name that starts with a 0-3 letter prefix."""
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {_FILM_COLUMNS} FROM short_prefix AS p JOIN films AS f ON f.rid = p.film "
+            "WHERE p.prefix = ? ORDER BY p.rank LIMIT ?",
+            (compact_prefix, limit),
+        )
+        return [FilmRow(*r) for r in rows]
+
+    async def film_by_rid(self, rid: int) -> Film | None:
+        rows = list(
+            await self._conn.execute_fetchall("SELECT record FROM films WHERE rid = ?", (rid,))
+        )
+        return _film(rows[0][0]) if rows else None
+
+    async def film_by_id(self, film_id: str) -> tuple[int, Film] | None:
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT rid, record FROM films WHERE id = ?", (film_id,)
+            )
+        )
+        return (int(rows[0][0]), _film(rows[0][1])) if rows else None
+
+    async def stats(self) -> dict[str, Any]:
+        rows = await self._conn.execute_fetchall(
+            "SELECT verdict, count(*) FROM films GROUP BY verdict"
+        )
+        verdicts = {str(v): int(n) for v, n in rows}
+        total = sum(verdicts.values())
+        sources = await self._conn.execute_fetchall(
+            "SELECT coalesce(json_extract(record, '$.credits.source'), '(none)') AS s, count(*) "
+            "FROM films GROUP BY s ORDER BY count(*) DESC"
+        )
+        return {
+            "films": total,
+            "with_credits": total - verdicts.get("unknown", 0),
+            "verdicts": {
+                v: verdicts.get(v, 0) for v in ("none", "during", "after", "both", "unknown")
+            },
+            "sources": {str(s): int(n) for s, n in sources},
+        }
+
+
+def _film(record: str) -> Film:
+    return film_from_trusted(json.loads(record))
