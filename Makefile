@@ -23,7 +23,7 @@ chat: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict bot
+	$(BIN)/mypy --strict bot adapters credits_bot
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

@@ -17,7 +17,6 @@ class DataError(BotError):
     def __init__(self, path: str, line: int | None, message: str) -> None:
         self.path = path
         self.line = line
-        self.reason = message
         where = f"{path}:{line}" if line is not None else path
         super().__init__(f"{where}: {message}")
 

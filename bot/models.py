@@ -43,14 +43,25 @@ SCENE_KINDS = (
     "dedication",
     "stills",
 )
+NOT_A_SCENE = frozenset({"dedication", "stills", "audio-only"})
+"""Kinds of extra that are something in the credits but no scene to wait for."""
+_EXTRA_WORDS = {"dedication": "a dedication", "stills": "stills", "audio-only": "audio"}
 
 
-class ChatKind(StrEnum):
-    """Where a question was asked: decides how careful the answer must be."""
-
-    PRIVATE = "private"
-    GROUP = "group"
-    CONSOLE = "console"
+def only_extras(scenes: tuple[Scene, ...]) -> str | None:
+    """The one rule for "only extras": ``"a dedication during the credits"`` when nothing
+    but such extras is recorded, else None. The answer's headline and every list of
+    choices use it, so they never disagree."""
+    kinds = {s.kind for s in scenes}
+    if not scenes or not kinds <= NOT_A_SCENE:
+        return None
+    positions = {s.position for s in scenes}
+    if len(positions) == 2:
+        where = "during and after"
+    else:
+        where = "during" if Position.DURING in positions else "after"
+    what = " and ".join(_EXTRA_WORDS[k] for k in sorted(k for k in kinds if k))
+    return f"{what} {where} the credits"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +79,11 @@ class Credits:
     verdict: Verdict = Verdict.UNKNOWN
     scenes: tuple[Scene, ...] = ()
     source: str | None = None
+
+    @property
+    def only_extras(self) -> str | None:
+        """See :func:`only_extras`."""
+        return only_extras(self.scenes)
 
     @property
     def during(self) -> int:
@@ -138,7 +154,6 @@ class Match:
     score: float
     matched: str
     """The catalog title or alias the query matched."""
-    year_used: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +177,8 @@ class Choice:
     title: str
     year: int
     verdict: Verdict
+    only_extras: str | None = None
+    """What :func:`only_extras` says of the film's credits, when it says anything."""
 
     @property
     def label(self) -> str:
@@ -174,7 +191,6 @@ class Query:
 
     text: str
     year: int | None = None
-    chat_kind: ChatKind = ChatKind.CONSOLE
 
 
 @dataclass(frozen=True, slots=True)

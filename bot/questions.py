@@ -12,8 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-MAX_QUESTION = 300
-"""Longer text is cut before parsing: no title is this long, and regexes stay cheap."""
+from bot.limits import MAX_QUESTION
+from bot.textsafe import drop_controls
 
 _CREDIT_WORDS = r"(?:credits?|stingers?|stingrs?|easter\s*eggs?|scenes?|extras?|anything|something)"
 _CREDIT_ADJ = r"(?:end|post|mid|after|during|extra|bonus|hidden|secret|final|closing)"
@@ -85,8 +85,7 @@ class ParsedQuestion:
 
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(" " if unicodedata.category(ch)[0] in "CZ" else ch for ch in text)
-    return " ".join(text.split())[:MAX_QUESTION]
+    return " ".join(drop_controls(text).split())[:MAX_QUESTION]
 
 
 def _strip_title(title: str) -> str:

@@ -208,7 +208,6 @@ class Resolver:
             method=method,
             score=round(best.score, 1),
             matched=best.name,
-            year_used=year is not None and abs(best.row.year - year) <= 1,
         )
         return Resolution(best=best, match=match, others=others)
 

@@ -1,17 +1,18 @@
-"""The service every adapter talks to: ask, suggest, film."""
+"""The service every adapter talks to: ask, suggest, film (the :class:`CreditsLookup`
+contract), over one read-only catalog."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self
 
+from bot.limits import MAX_FILM_ID, MAX_QUESTION
 from bot.models import (
     Ambiguous,
     Answer,
     Choice,
-    Film,
     Found,
     Match,
     MatchMethod,
@@ -20,18 +21,26 @@ from bot.models import (
     Verdict,
 )
 from bot.normalize import compact, normalize
-from bot.questions import MAX_QUESTION, parse_question
+from bot.questions import parse_question
 from bot.resolver import Resolution, Resolver
 from bot.store.reader import CatalogReader, FilmRow
 from bot.store.schema import SHORT_PREFIX_LEN
+from bot.texts import EMPTY_QUESTION, GONE
 
 log = logging.getLogger(__name__)
 
-EMPTY_QUESTION = (
-    "Ask me about a film, e.g. “Children of Heaven” or “does Iron Man have a post-credits scene?”"
-)
 SUGGEST_SCAN = 200
 SUGGEST_BUDGET = 8_000
+
+
+class CreditsLookup(Protocol):
+    """What every adapter needs of the core: the contract :class:`CreditsService` keeps."""
+
+    async def ask(self, query: Query | str) -> Answer: ...
+
+    async def suggest(self, prefix: str, limit: int = 25) -> list[Choice]: ...
+
+    async def film(self, film_id: str) -> Answer: ...
 
 
 class CreditsService:
@@ -101,15 +110,11 @@ class CreditsService:
 
     async def film(self, film_id: str) -> Answer:
         """The answer for a film id (from a button, a select menu or an autocomplete choice)."""
-        hit = await self._reader.film_by_id(film_id.strip()[:80])
+        hit = await self._reader.film_by_id(film_id.strip()[:MAX_FILM_ID])
         if hit is None:
-            return NotFound(query=film_id[:100], reason="That film is no longer in the catalog.")
+            return NotFound(query=film_id[:100], reason=GONE)
         _, film = hit
         return Found(query=film.title, film=film, match=Match(MatchMethod.ID, 100.0, film.title))
-
-    async def get_film(self, film_id: str) -> Film | None:
-        hit = await self._reader.film_by_id(film_id.strip()[:80])
-        return hit[1] if hit else None
 
     async def suggest(self, prefix: str, limit: int = 25) -> list[Choice]:
         """Films for autocomplete and inline mode: cheap enough for every keystroke.
@@ -144,4 +149,4 @@ class CreditsService:
 
 
 def _choice(row: FilmRow) -> Choice:
-    return Choice(row.id, row.title, row.year, Verdict(row.verdict))
+    return Choice(row.id, row.title, row.year, Verdict(row.verdict), row.extras)

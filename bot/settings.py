@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import ConfigError
@@ -100,8 +100,6 @@ class Settings:
 
     tmdb_api_token: Secret | None = None
     tmdb_api_base_url: str = "https://api.themoviedb.org"
-
-    extra: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def local_dir(self) -> Path:

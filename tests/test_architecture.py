@@ -1,4 +1,6 @@
-"""Import rules: the core imports no chat SDK; adapters never import each other."""
+"""Import rules: the core imports no chat SDK and no adapter (not even by a string handed
+to ``importlib``); adapters never import each other; only the composition root
+(``credits_bot``) knows the adapters."""
 
 from __future__ import annotations
 
@@ -12,7 +14,12 @@ SDKS = {"discord", "telegram"}
 ADAPTERS = sorted(p.name for p in (ROOT / "adapters").iterdir() if (p / "__init__.py").exists())
 
 
+_DYNAMIC = {"import_module", "__import__", "find_spec", "run_module"}
+
+
 def imported_modules(path: Path) -> set[str]:
+    """Every module a file imports: import statements, and string literals passed to
+    ``importlib.import_module``, ``__import__``, ``find_spec`` or ``runpy.run_module``."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -20,7 +27,37 @@ def imported_modules(path: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in _DYNAMIC and node.args:
+                names.update(_strings(node.args[0]))
     return names
+
+
+def _strings(node: ast.expr) -> set[str]:
+    """The text of a string literal or the constant head of an f-string."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}
+    if isinstance(node, ast.JoinedStr) and node.values:
+        head = node.values[0]
+        if isinstance(head, ast.Constant) and isinstance(head.value, str):
+            return {head.value}
+    return set()
+
+
+def string_modules(path: Path) -> set[str]:
+    """Adapter module paths written as plain strings ("adapters.discord.runner"): how a core
+    module could still reach an adapter through a table handed to ``importlib``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.startswith("adapters.")
+        and all(part.isidentifier() for part in node.value.split("."))
+    }
 
 
 def top(name: str) -> str:
@@ -29,8 +66,23 @@ def top(name: str) -> str:
 
 @pytest.mark.parametrize("path", sorted((ROOT / "bot").rglob("*.py")), ids=str)
 def test_core_imports_no_chat_sdk_and_no_adapter(path: Path) -> None:
-    bad = {m for m in imported_modules(path) if top(m) in SDKS or top(m) == "adapters"}
+    outside = SDKS | {"adapters", "credits_bot"}
+    bad = {m for m in imported_modules(path) if top(m) in outside} | string_modules(path)
     assert not bad, f"{path} imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "credits_bot").rglob("*.py")), ids=str)
+def test_the_composition_root_loads_adapters_only_by_name(path: Path) -> None:
+    """``credits_bot`` imports no adapter or SDK at module level: a platform's adapter is
+    loaded when that platform starts (the console chat, which needs no SDK, excepted)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names.append(node.module)
+            bad = [n for n in names if top(n) in SDKS or n.startswith("adapters.")]
+            assert not bad, f"{path} imports {bad} at start-up"
 
 
 @pytest.mark.parametrize("adapter", ADAPTERS)
@@ -54,3 +106,21 @@ def test_the_rule_checker_sees_forbidden_imports(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("import discord\nfrom telegram.ext import Application\nfrom . import x\n")
     assert {top(m) for m in imported_modules(sample)} == {"discord", "telegram"}
+
+
+def test_the_rule_checker_sees_string_imports(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import importlib\n"
+        "m = importlib.import_module('adapters.discord.runner')\n"
+        "n = __import__('telegram')\n"
+        "o = importlib.import_module(f'adapters.{name}.runner')\n"
+        "RUNNERS = {'discord': 'adapters.discord.runner'}\n"
+    )
+    assert imported_modules(sample) == {
+        "importlib",
+        "adapters.discord.runner",
+        "telegram",
+        "adapters.",
+    }
+    assert string_modules(sample) == {"adapters.discord.runner"}

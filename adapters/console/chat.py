@@ -9,7 +9,7 @@ from typing import TextIO
 from bot.models import Ambiguous, Answer, Film, Found, NotFound
 from bot.render.answer import answer_document, recap_document
 from bot.render.text import render_text
-from bot.service import CreditsService
+from bot.service import CreditsLookup
 
 HELP = """Ask about a film: a title ("children of heavn") or a question ("does iron man have
 a post credit scene?"). When several films match, type the number of the one you mean.
@@ -24,77 +24,89 @@ async def _read_line(prompt: str, stdin: TextIO, stdout: TextIO) -> str | None:
     return None if line == "" else line.rstrip("\n")
 
 
-async def chat(
-    service: CreditsService,
-    *,
-    spoilers: bool = False,
-    stdin: TextIO | None = None,
-    stdout: TextIO | None = None,
-) -> int:
-    stdin = stdin or sys.stdin
-    stdout = stdout or sys.stdout
-    colour = stdout.isatty()
-    last_film: Film | None = None
-    choices: list[str] = []
+class _Console:
+    """One chat session: what was shown last, and the numbered choices on offer."""
 
-    def show(answer: Answer) -> None:
-        nonlocal last_film, choices
+    def __init__(
+        self, service: CreditsLookup, spoilers: bool, stdin: TextIO, stdout: TextIO
+    ) -> None:
+        self.service = service
+        self.spoilers = spoilers
+        self.stdin = stdin
+        self.stdout = stdout
+        self.colour = stdout.isatty()
+        self.last_film: Film | None = None
+        self.choices: list[str] = []
+
+    def say(self, text: str) -> None:
+        self.stdout.write(text + "\n\n")
+
+    def show(self, answer: Answer) -> None:
         doc = answer_document(answer)
-        text = render_text(doc, spoilers=spoilers, colour=colour)
+        text = render_text(doc, spoilers=self.spoilers, colour=self.colour)
+        self.choices = []
         if isinstance(answer, Ambiguous):
-            choices = [c.id for c in answer.candidates]
+            self.choices = [c.id for c in answer.candidates]
             numbered = "\n".join(
                 f"  {i}. {c.label}" + (f" — {', '.join(c.directors)}" if c.directors else "")
                 for i, c in enumerate(answer.candidates, start=1)
             )
             text = f"{doc.headline}\n{numbered}\nType a number to choose."
         elif isinstance(answer, NotFound) and answer.suggestions:
-            choices = [c.id for c in answer.suggestions]
+            self.choices = [c.id for c in answer.suggestions]
             numbered = "\n".join(f"  {i}. {c.label}" for i, c in enumerate(answer.suggestions, 1))
             text = f"{doc.headline}\nDid you mean:\n{numbered}\nType a number to choose."
-        else:
-            choices = []
         if isinstance(answer, Found):
-            last_film = answer.film
-            if answer.film.credits.scenes and not spoilers:
+            self.last_film = answer.film
+            if answer.film.credits.scenes and not self.spoilers:
                 text += "\n(Scene descriptions are hidden: type 'spoilers' to show them.)"
             if answer.film.recap:
                 text += "\n(Type 'recap' for the plot — spoilers!)"
-        stdout.write(text + "\n\n")
+        self.say(text)
 
-    stdout.write("credits-bot — does this film have a scene during or after the credits?\n")
-    stdout.write("Type a film or a question; 'help' for help, 'quit' to leave.\n\n")
+    async def handle(self, text: str) -> bool:
+        """Answer one line; False when the user wants to leave."""
+        command = text.lower()
+        if command in ("quit", "exit", "q", ":q", "bye"):
+            return False
+        if command in ("help", "?"):
+            self.say(HELP)
+        elif command == "spoilers":
+            self.spoilers = not self.spoilers
+            self.say(f"Spoilers are now {'shown' if self.spoilers else 'hidden'}.")
+        elif command == "recap":
+            if self.last_film is None:
+                self.say("Ask about a film first.")
+            else:
+                recap = recap_document(self.last_film)
+                self.say(render_text(recap, spoilers=True, colour=self.colour))
+        elif text.isdigit() and self.choices:
+            index = int(text) - 1
+            if 0 <= index < len(self.choices):
+                self.show(await self.service.film(self.choices[index]))
+            else:
+                self.say(f"Choose a number from 1 to {len(self.choices)}.")
+        else:
+            self.show(await self.service.ask(text))
+        return True
+
+
+async def chat(
+    service: CreditsLookup,
+    *,
+    spoilers: bool = False,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Read questions until end of input or ``quit``; returns the exit code."""
+    console = _Console(service, spoilers, stdin or sys.stdin, stdout or sys.stdout)
+    console.stdout.write("credits-bot — does this film have a scene during or after the credits?\n")
+    console.say("Type a film or a question; 'help' for help, 'quit' to leave.")
     while True:
-        line = await _read_line("> ", stdin, stdout)
+        line = await _read_line("> ", console.stdin, console.stdout)
         if line is None:
-            stdout.write("\n")
+            console.stdout.write("\n")
             return 0
         text = line.strip()
-        command = text.lower()
-        if not text:
-            continue
-        if command in ("quit", "exit", "q", ":q", "bye"):
+        if text and not await console.handle(text):
             return 0
-        if command in ("help", "?"):
-            stdout.write(HELP + "\n\n")
-            continue
-        if command == "spoilers":
-            spoilers = not spoilers
-            stdout.write(f"Spoilers are now {'shown' if spoilers else 'hidden'}.\n\n")
-            continue
-        if command == "recap":
-            if last_film is None:
-                stdout.write("Ask about a film first.\n\n")
-            else:
-                stdout.write(
-                    render_text(recap_document(last_film), spoilers=True, colour=colour) + "\n\n"
-                )
-            continue
-        if text.isdigit() and choices:
-            index = int(text) - 1
-            if 0 <= index < len(choices):
-                show(await service.film(choices[index]))
-            else:
-                stdout.write(f"Choose a number from 1 to {len(choices)}.\n\n")
-            continue
-        show(await service.ask(text))

@@ -17,13 +17,13 @@ from adapters.discord.failures import report_error
 from adapters.discord.markup import CHOICE_NAME_LIMIT, NO_MENTIONS, plain
 from adapters.discord.replies import (
     DYNAMIC_ITEMS,
-    MAX_QUERY,
-    CreditsLookup,
     Mode,
     answer_title,
     is_film_id,
     service_of,
 )
+from bot.limits import MAX_QUESTION
+from bot.service import CreditsLookup
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ async def title_choices(service: CreditsLookup, current: str) -> list[app_comman
     """Autocomplete: "Title (Year)" shown, the film id as the value."""
     try:
         found = await asyncio.wait_for(
-            service.suggest(current[:MAX_QUERY], AUTOCOMPLETE_CHOICES), AUTOCOMPLETE_BUDGET
+            service.suggest(current[:MAX_QUESTION], AUTOCOMPLETE_CHOICES), AUTOCOMPLETE_BUDGET
         )
     except TimeoutError:
         log.warning("Suggestions took longer than %.1f s: answering none", AUTOCOMPLETE_BUDGET)

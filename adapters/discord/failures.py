@@ -10,10 +10,9 @@ from discord import app_commands
 
 from adapters.discord.markup import CONTENT_LIMIT, NO_MENTIONS, escape_trimmed
 from bot.errors import BotError
+from bot.texts import APOLOGY
 
 log = logging.getLogger(__name__)
-
-APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
 def _what(interaction: discord.Interaction[Any]) -> str:

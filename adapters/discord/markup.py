@@ -28,6 +28,7 @@ from bot.render.document import (
     Style,
     Text,
 )
+from bot.textsafe import drop_controls
 
 CONTENT_LIMIT = 2000
 EMBED_TITLE_LIMIT = 256
@@ -66,12 +67,11 @@ _ESCAPED = frozenset("\\*_~|`<>[]#-")
 _URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#!$&'+,;=%]{1,400}")
 _MENTION = re.compile(r"@(?=everyone|here|[!&]?[0-9]{17,20})")
 _ORDERED_ITEM = re.compile(r"[0-9]{1,9}\.")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
 
 def clean(text: str) -> str:
     """Drop control characters (keeping newlines and tabs); CR LF becomes LF."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return drop_controls(text)
 
 
 def tokens(text: str) -> list[str]:

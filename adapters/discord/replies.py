@@ -28,30 +28,27 @@ from adapters.discord.markup import (
     escape_trimmed,
     plain,
 )
+from bot.limits import MAX_FILM_ID, MAX_QUESTION
 from bot.models import (
     Ambiguous,
     Answer,
     Candidate,
-    ChatKind,
-    Choice,
     Film,
     Found,
     NotFound,
-    Query,
 )
 from bot.render.answer import answer_document, candidate_line, recap_document
 from bot.render.document import Document, Paragraph, Text
+from bot.service import CreditsLookup
 
 log = logging.getLogger(__name__)
 
-MAX_QUERY = 300
-"""Longer text is cut before it reaches the core: no film title comes close."""
 DEFER_AFTER = 2.0
 """Seconds to wait for the core before deferring (Discord allows 3 for the first reply)."""
 MAX_SUGGESTION_BUTTONS = 5
 MAX_SELECT_OPTIONS = 25
 
-FILM_ID = r"[a-z0-9][a-z0-9-]{0,79}"
+FILM_ID = rf"[a-z0-9][a-z0-9-]{{0,{MAX_FILM_ID - 1}}}"
 _FILM_ID = re.compile(FILM_ID)
 _IMDB_ID = re.compile(r"tt[0-9]{5,10}")
 
@@ -59,16 +56,6 @@ _IMDB_ID = re.compile(r"tt[0-9]{5,10}")
 def is_film_id(text: str) -> bool:
     """Whether ``text`` has the shape of a catalog id (a short lowercase ASCII slug)."""
     return _FILM_ID.fullmatch(text) is not None
-
-
-class CreditsLookup(Protocol):
-    """What the adapter needs from :class:`bot.service.CreditsService`."""
-
-    async def ask(self, query: Query | str) -> Answer: ...
-
-    async def suggest(self, prefix: str, limit: int = 25) -> list[Choice]: ...
-
-    async def film(self, film_id: str) -> Answer: ...
 
 
 class HasService(Protocol):
@@ -87,22 +74,14 @@ def service_of(interaction: discord.Interaction[Any]) -> CreditsLookup:
     return client.service
 
 
-def chat_kind(interaction: discord.Interaction[Any]) -> ChatKind:
-    if interaction.context.dm_channel or (
-        interaction.guild_id is None and not interaction.context.private_channel
-    ):
-        return ChatKind.PRIVATE
-    return ChatKind.GROUP
-
-
-async def resolve(service: CreditsLookup, text: str, kind: ChatKind) -> Answer:
+async def resolve(service: CreditsLookup, text: str) -> Answer:
     """A title option's value: a film id (an autocomplete pick) or text to resolve."""
-    text = text.strip()[:MAX_QUERY]
+    text = text.strip()[:MAX_QUESTION]
     if is_film_id(text):
         answer = await service.film(text)
         if isinstance(answer, Found):
             return answer
-    return await service.ask(Query(text=text, chat_kind=kind))
+    return await service.ask(text)
 
 
 async def in_time(interaction: discord.Interaction[Any], work: Awaitable[Answer]) -> Answer:
@@ -246,7 +225,7 @@ async def answer_title(
     interaction: discord.Interaction[Any], service: CreditsLookup, text: str, mode: Mode
 ) -> None:
     """``/credits`` and ``/recap``: resolve the title option and reply."""
-    answer = await in_time(interaction, resolve(service, text, chat_kind(interaction)))
+    answer = await in_time(interaction, resolve(service, text))
     await send(interaction, build_reply(answer, mode, interaction.user.id))
 
 

@@ -8,8 +8,8 @@ import logging
 import discord
 
 from adapters.discord.app import create_client
-from adapters.discord.replies import CreditsLookup
 from bot.errors import ConfigError
+from bot.service import CreditsLookup
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -10,9 +10,10 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseRateLimiter, Defaults
 
 from bot.errors import ConfigError
+from bot.service import CreditsLookup
 from bot.settings import Settings
 
-from .handlers import COMMANDS, CreditsLookup, TelegramApp, TelegramHandlers
+from .handlers import COMMANDS, TelegramApp, TelegramHandlers
 
 RATE_LIMIT_RETRIES = 3
 """How often a request that got a 429 (flood control) is retried after ``retry_after``."""

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from telegram import (
     Chat,
@@ -35,16 +35,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.models import (
-    Ambiguous,
-    Answer,
-    ChatKind,
-    Choice,
-    Found,
-    Query,
-)
-from bot.render.answer import answer_document, film_document, recap_document
+from bot.limits import MAX_QUESTION
+from bot.models import Ambiguous, Answer, Found
+from bot.render.answer import answer_document, choice_words, film_document, recap_document
 from bot.render.document import Document, Paragraph, Section, Style, Text
+from bot.service import CreditsLookup
+from bot.texts import APOLOGY, GONE, STALE_BUTTON
 
 from . import markup
 from .keyboards import Action, answer_keyboard, choices_keyboard, decode
@@ -53,15 +49,10 @@ log = logging.getLogger(__name__)
 
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 
-MAX_QUESTION = 256
-"""Characters of a question passed on to the core; a title never needs more."""
 
 INLINE_RESULTS = InlineQueryLimit.RESULTS  # 50
 INLINE_CACHE_SECONDS = 60
 
-APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
-STALE_BUTTON = "This button no longer works. Ask me again."
-GONE = "That film is no longer in the catalog."
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("credits", "Does a film have a scene during or after the credits?"),
@@ -71,16 +62,6 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 """Sent with ``setMyCommands`` at start-up."""
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-
-
-class CreditsLookup(Protocol):
-    """The part of ``bot.service.CreditsService`` this adapter uses."""
-
-    async def ask(self, query: Query | str) -> Answer: ...
-
-    async def suggest(self, prefix: str, limit: int = 25) -> list[Choice]: ...
-
-    async def film(self, film_id: str) -> Answer: ...
 
 
 def help_document(bot_username: str) -> Document:
@@ -119,10 +100,6 @@ def usage_text(command: str) -> str:
     if command == "recap":
         return "Send /recap followed by a film title, for example: /recap Children of Heaven"
     return "Send /credits followed by a film title, for example: /credits Iron Man"
-
-
-def chat_kind(chat: Chat) -> ChatKind:
-    return ChatKind.PRIVATE if chat.type == Chat.PRIVATE else ChatKind.GROUP
 
 
 def command_argument(message: Message) -> str:
@@ -235,8 +212,7 @@ class TelegramHandlers:
         return message.via_bot is not None and message.via_bot.id == context.bot.id
 
     async def _ask(self, message: Message, text: str, *, recap: bool) -> None:
-        query = Query(text=text, chat_kind=chat_kind(message.chat))
-        answer = await self._service.ask(query)
+        answer = await self._service.ask(text)
         parts, keyboard = self._compose(answer, recap=recap)
         await self._send(message, parts, keyboard)
 
@@ -295,7 +271,7 @@ class TelegramHandlers:
             results.append(
                 InlineQueryResultArticle(
                     id=choice.id,
-                    title=f"{choice.label} — {markup.verdict_words(choice.verdict)}",
+                    title=f"{choice.label} — {choice_words(choice)}",
                     description=doc.headline,
                     input_message_content=InputTextMessageContent(
                         markup.render_one(doc),

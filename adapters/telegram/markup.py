@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.models import Verdict
 from bot.render.document import (
     Document,
     Fields,
@@ -31,6 +30,7 @@ from bot.render.document import (
     Style,
     Text,
 )
+from bot.textsafe import drop_controls
 
 MESSAGE_LIMIT = 4096
 """Telegram's limit on a message's text, in UTF-16 code units."""
@@ -38,9 +38,6 @@ MESSAGE_LIMIT = 4096
 SPOILER_TAG = "tg-spoiler"
 _STYLE_TAGS = {Style.BOLD: "b", Style.ITALIC: "i"}
 
-# C0/C1 control characters except tab and newline, and lone surrogates (which cannot be
-# encoded and which Telegram rejects).
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _WORD_JOINER = "\u2060"
 _ELLIPSIS = "…"
 
@@ -52,7 +49,7 @@ def utf16_len(text: str) -> int:
 
 def clean(text: str) -> str:
     """Drop characters that have no business in a chat message."""
-    return _UNSAFE.sub("", text.replace("\r\n", "\n"))
+    return drop_controls(text)
 
 
 def escape(text: str) -> str:
@@ -62,21 +59,6 @@ def escape(text: str) -> str:
     is shown as typed but is not a mention that notifies anybody.
     """
     return html.escape(clean(text), quote=False).replace("@", "@" + _WORD_JOINER)
-
-
-def verdict_words(verdict: Verdict) -> str:
-    """A few words for a list entry: never "no" for unknown."""
-    match verdict:
-        case Verdict.NONE:
-            return "nothing during or after the credits"
-        case Verdict.DURING:
-            return "scene during the credits"
-        case Verdict.AFTER:
-            return "scene after the credits"
-        case Verdict.BOTH:
-            return "scenes during and after the credits"
-        case _:
-            return "not recorded yet"
 
 
 # --- tokens ---------------------------------------------------------------------------

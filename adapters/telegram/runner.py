@@ -10,10 +10,10 @@ from telegram.error import InvalidToken
 from telegram.ext import Updater
 
 from bot.errors import ConfigError
+from bot.service import CreditsLookup
 from bot.settings import Settings
 
 from .app import ALLOWED_UPDATES, build_application, set_commands
-from .handlers import CreditsLookup
 
 log = logging.getLogger(__name__)
 

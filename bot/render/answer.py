@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from bot.models import (
+    NOT_A_SCENE,
     Ambiguous,
     Answer,
     Candidate,
+    Choice,
     Credits,
     Film,
     Found,
@@ -43,6 +45,29 @@ def _scenes_word(n: int) -> str:
     return "scene" if n == 1 else "scenes"
 
 
+def verdict_words(verdict: Verdict) -> str:
+    """A few words for a list entry: never "no" for unknown."""
+    match verdict:
+        case Verdict.NONE:
+            return "nothing during or after the credits"
+        case Verdict.DURING:
+            return "scene during the credits"
+        case Verdict.AFTER:
+            return "scene after the credits"
+        case Verdict.BOTH:
+            return "scenes during and after the credits"
+        case _:
+            return "not recorded yet"
+
+
+def choice_words(choice: Choice) -> str:
+    """What a choice in a list (inline mode, autocomplete) says of its credits: the same
+    rule as the answer's headline, so an extra is never called a scene."""
+    if choice.only_extras:
+        return f"only {choice.only_extras}, no scene"
+    return verdict_words(choice.verdict)
+
+
 def verdict_headline(credits: Credits) -> str:
     """The first line of every answer: never a spoiler, never "no" for unknown."""
     verdict = credits.verdict
@@ -57,7 +82,7 @@ def verdict_headline(credits: Credits) -> str:
             parts = f"{_count(during)} during, {_count(after)} after the credits"
             return f"Yes — {total} {_scenes_word(total)}: {parts}"
         return "Yes — scenes during and after the credits"
-    extras = _only_extras(credits)
+    extras = credits.only_extras
     if extras:
         return f"Yes — only {extras}, no scene"
     where = "during" if verdict is Verdict.DURING else "after"
@@ -67,29 +92,10 @@ def verdict_headline(credits: Credits) -> str:
     return f"Yes — {n} {_scenes_word(n)} {where} the credits"
 
 
-_NOT_A_SCENE = frozenset({"dedication", "stills", "audio-only"})
-_EXTRA_WORDS = {"dedication": "a dedication", "stills": "stills", "audio-only": "audio"}
-
-
-def _only_extras(credits: Credits) -> str | None:
-    """ "a dedication during the credits" when nothing but such extras is recorded."""
-    kinds = {s.kind for s in credits.scenes}
-    if not credits.scenes or not kinds <= _NOT_A_SCENE:
-        return None
-    positions = {s.position for s in credits.scenes}
-    where = (
-        "during and after"
-        if len(positions) == 2
-        else ("during" if Position.DURING in positions else "after")
-    )
-    what = " and ".join(_EXTRA_WORDS[k] for k in sorted(k for k in kinds if k))
-    return f"{what} {where} the credits"
-
-
 def stay_advice(credits: Credits) -> str:
     """Whether it is worth staying, in words: not a spoiler."""
     kinds = {s.kind for s in credits.scenes}
-    if credits.scenes and kinds <= _NOT_A_SCENE:
+    if credits.scenes and kinds <= NOT_A_SCENE:
         what = " / ".join(sorted(k.replace("-", " ") for k in kinds if k))
         return (
             f"There is something in the credits ({what}), but no scene to wait for: "

@@ -9,6 +9,7 @@ import textwrap
 
 from bot.models import Verdict
 from bot.render.document import Document, Fields, Inline, Paragraph, Section, Spoiler, Style
+from bot.textsafe import drop_controls
 
 HIDDEN = "[spoiler hidden]"
 
@@ -27,7 +28,7 @@ def _ansi(text: str, code: str, colour: bool) -> str:
 
 def _safe(text: str) -> str:
     """Drop control characters (no escape sequences from data reach the terminal)."""
-    return "".join(ch for ch in text if ch == "\n" or (ch >= " " and ch != "\x7f"))
+    return drop_controls(text)
 
 
 def _runs(runs: tuple[Inline, ...], *, spoilers: bool, colour: bool) -> str:

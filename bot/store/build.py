@@ -97,7 +97,7 @@ def _insert_films(conn: sqlite3.Connection, films: Iterable[Film]) -> tuple[int,
     film_count = name_count = 0
 
     def flush() -> None:
-        conn.executemany("INSERT INTO films VALUES (?,?,?,?,?,?,?,?)", film_rows)
+        conn.executemany("INSERT INTO films VALUES (?,?,?,?,?,?,?,?,?)", film_rows)
         conn.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", name_rows)
         film_rows.clear()
         name_rows.clear()
@@ -113,6 +113,7 @@ def _insert_films(conn: sqlite3.Connection, films: Iterable[Film]) -> tuple[int,
                 film.year,
                 film.popularity or 0,
                 film.credits.verdict.value,
+                film.credits.only_extras,
                 ", ".join(film.directors),
                 record,
             )

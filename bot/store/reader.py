@@ -30,6 +30,7 @@ class FilmRow:
     year: int
     popularity: int
     verdict: str
+    extras: str | None
     directors: str
 
 
@@ -41,7 +42,7 @@ class NameRow:
     norm: str
 
 
-_FILM_COLUMNS = "f.rid, f.id, f.title, f.year, f.popularity, f.verdict, f.directors"
+_FILM_COLUMNS = "f.rid, f.id, f.title, f.year, f.popularity, f.verdict, f.extras, f.directors"
 
 
 def _name_rows(rows: Iterable[Sequence[Any]]) -> list[NameRow]:

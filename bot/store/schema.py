@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 KIND_TITLE, KIND_ORIGINAL, KIND_ALIAS = 0, 1, 2
 
 SCHEMA = """
@@ -27,6 +27,7 @@ CREATE TABLE films(
     year INTEGER NOT NULL,
     popularity INTEGER NOT NULL,
     verdict TEXT NOT NULL,
+    extras TEXT,
     directors TEXT NOT NULL,
     record TEXT NOT NULL
 );

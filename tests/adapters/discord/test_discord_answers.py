@@ -107,8 +107,7 @@ async def test_works_in_dms_and_as_a_user_installed_app(
     _, reply = await bot.command("credits", "Quiet Film", where=where)
     check_well_formed(reply)
     assert embed_of(reply)["author"]["name"] == "Quiet Film (2001)"
-    expected = "private" if where == "dm" else "group"
-    assert fake_service.asked[-1].chat_kind == expected
+    assert fake_service.asked[-1].text == "Quiet Film"
 
 
 # --- against the real service and the bundled catalog -----------------------------------

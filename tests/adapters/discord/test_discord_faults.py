@@ -21,8 +21,8 @@ from discord_testkit import (
 )
 
 from adapters.discord import replies
-from adapters.discord.failures import APOLOGY
 from bot.errors import CatalogError
+from bot.texts import APOLOGY
 
 CALLBACK = r"/interactions/\d+/[^/]+/callback$"
 RATE_LIMITED = {"message": "You are being rate limited.", "retry_after": 0.05, "global": False}

@@ -7,8 +7,8 @@ from tg_fake_api import Call, buttons_of
 from tg_harness import Harness, Scripted
 from tg_html import parse
 
-from adapters.telegram.markup import verdict_words
 from bot.models import Choice, Verdict
+from bot.render.answer import verdict_words
 from bot.service import CreditsService
 
 
@@ -44,9 +44,28 @@ async def test_inline_results_are_well_formed_for_short_prefixes(tg: Harness) ->
         results = (await inline(tg, query)).params["results"]
         seen += len(results)
         for result in results:
-            parse(result["input_message_content"]["message_text"])
-            assert result["title"].split(" — ", 1)[1] in {verdict_words(v) for v in Verdict}
+            answer = parse(result["input_message_content"]["message_text"]).text
+            words = result["title"].split(" — ", 1)[1]
+            if words.startswith("only "):  # an extra, never called a scene
+                assert words.endswith(", no scene") and f"Yes — {words}" in answer
+            else:
+                assert words in {verdict_words(v) for v in Verdict}
     assert seen
+
+
+async def test_the_inline_list_and_the_answer_agree_on_extras(
+    tg: Harness, service: CreditsService
+) -> None:
+    """A film whose only recorded extra is audio is "only audio ..., no scene" in the list
+    and in the answer it sends, never "scene after the credits" above it."""
+    films = [f for f in bundled_films() if f.credits.only_extras]
+    assert films
+    for film in films[:5]:
+        results = (await inline(tg, film.title)).params["results"]
+        result = next(r for r in results if r["id"] == film.id)
+        assert result["title"] == f"{film.label} — only {film.credits.only_extras}, no scene"
+        answer = parse(result["input_message_content"]["message_text"]).text
+        assert answer.startswith(f"Yes — only {film.credits.only_extras}, no scene")
 
 
 async def test_inline_results_are_capped_at_fifty(tg_scripted: Harness, scripted: Scripted) -> None:

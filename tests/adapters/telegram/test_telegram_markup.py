@@ -16,7 +16,7 @@ from tg_html import parse, utf16_len
 
 from adapters.telegram import markup
 from bot.models import Film, Found, Match, MatchMethod, Verdict
-from bot.render.answer import answer_document, film_document, recap_document
+from bot.render.answer import answer_document, film_document, recap_document, verdict_words
 from bot.render.document import Document, Field, Fields, Paragraph, Section, Spoiler, Style, Text
 
 HOSTILE_CHARS = "<>&@;#/\"'\n\t \x00\x1b\u202e\u2060🎬é"
@@ -194,6 +194,6 @@ def test_a_film_answer_reads_like_the_seed_page() -> None:
 
 @pytest.mark.parametrize("verdict", list(Verdict))
 def test_verdict_words_never_say_no_for_unknown(verdict: Verdict) -> None:
-    words = markup.verdict_words(verdict)
+    words = verdict_words(verdict)
     if verdict is Verdict.UNKNOWN:
         assert "no" not in words.split() and "nothing" not in words

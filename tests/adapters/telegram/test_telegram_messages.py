@@ -7,8 +7,6 @@ from tg_fake_api import BOT_ID, BOT_USERNAME
 from tg_harness import Harness, Scripted
 from tg_html import parse
 
-from bot.models import ChatKind, Query
-
 GROUP = {"chat_id": -1003, "chat_type": "supergroup"}
 
 
@@ -27,14 +25,14 @@ async def test_plain_questions_in_private_chats(tg: Harness, question: str, labe
     assert text.splitlines()[0].startswith(("Yes", "No"))
 
 
-async def test_the_question_reaches_the_core_with_the_chat_kind(
+async def test_the_question_reaches_the_core_without_the_mention(
     tg_scripted: Harness, scripted: Scripted
 ) -> None:
     await tg_scripted.say("does iron man have a post credit scene?")
     await tg_scripted.say(f"@{BOT_USERNAME} iron man", **GROUP)
     assert scripted.asked == [
-        Query("does iron man have a post credit scene?", chat_kind=ChatKind.PRIVATE),
-        Query("iron man", chat_kind=ChatKind.GROUP),
+        "does iron man have a post credit scene?",
+        "iron man",
     ]
 
 

@@ -16,11 +16,12 @@ from tg_fake_api import TOKEN, FakeBotApi, Updates
 from tg_harness import Scripted
 from tg_html import parse
 
-from adapters.telegram.handlers import APOLOGY, COMMANDS
+from adapters.telegram.handlers import COMMANDS
 from adapters.telegram.runner import serve
 from bot.errors import ConfigError
 from bot.service import CreditsService
 from bot.settings import Secret, Settings
+from bot.texts import APOLOGY
 
 Runner = Callable[[], Awaitable[None]]
 
