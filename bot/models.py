@@ -42,25 +42,65 @@ SCENE_KINDS = (
     "audio-only",
     "dedication",
     "stills",
+    "title-card",
+    "text-card",
+    "musical",
+    "joke-credits",
+    "behind-the-scenes",
 )
-NOT_A_SCENE = frozenset({"dedication", "stills", "audio-only"})
+NOT_A_SCENE = frozenset(
+    {
+        "dedication",
+        "stills",
+        "audio-only",
+        "title-card",
+        "text-card",
+        "musical",
+        "joke-credits",
+        "behind-the-scenes",
+    }
+)
 """Kinds of extra that are something in the credits but no scene to wait for."""
-_EXTRA_WORDS = {"dedication": "a dedication", "stills": "stills", "audio-only": "audio"}
+KIND_WORDS = {
+    "bonus": "a bonus scene",
+    "sequel-setup": "a sequel set-up",
+    "gag": "a gag",
+    "bloopers": "bloopers",
+    "audio-only": "audio",
+    "dedication": "a dedication",
+    "stills": "stills",
+    "title-card": "a title card",
+    "text-card": "a text card",
+    "musical": "a musical number",
+    "joke-credits": "joke credits",
+    "behind-the-scenes": "behind-the-scenes footage",
+}
+"""How each kind is named in a sentence ("only a title card after the credits")."""
 
 
-def only_extras(scenes: tuple[Scene, ...]) -> str | None:
+def only_extras(credits: Credits) -> str | None:
     """The one rule for "only extras": ``"a dedication during the credits"`` when nothing
-    but such extras is recorded, else None. The answer's headline and every list of
-    choices use it, so they never disagree."""
-    kinds = {s.kind for s in scenes}
-    if not scenes or not kinds <= NOT_A_SCENE:
+    but such extras is recorded (as described scenes, or as the kinds a listing names),
+    else None. The answer's headline and every list of choices use it, so they never
+    disagree."""
+    if credits.scenes:
+        kinds = {s.kind for s in credits.scenes}
+        positions = {s.position for s in credits.scenes}
+    else:
+        kinds = set(credits.extras)
+        positions = {
+            Verdict.DURING: {Position.DURING},
+            Verdict.AFTER: {Position.AFTER},
+            Verdict.BOTH: {Position.DURING, Position.AFTER},
+        }.get(credits.verdict, set())
+    if not kinds or not positions or not kinds <= NOT_A_SCENE:
         return None
-    positions = {s.position for s in scenes}
     if len(positions) == 2:
         where = "during and after"
     else:
         where = "during" if Position.DURING in positions else "after"
-    what = " and ".join(_EXTRA_WORDS[k] for k in sorted(k for k in kinds if k))
+    named = [KIND_WORDS[k] for k in sorted(k for k in kinds if k)]
+    what = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
     return f"{what} {where} the credits"
 
 
@@ -75,15 +115,31 @@ class Scene:
 
 
 @dataclass(frozen=True, slots=True)
+class WorthStaying:
+    """Viewers' votes on whether the wait was worth it (aftercredits.com's poll)."""
+
+    yes: int
+    votes: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.yes / self.votes) if self.votes else 0
+
+
+@dataclass(frozen=True, slots=True)
 class Credits:
     verdict: Verdict = Verdict.UNKNOWN
     scenes: tuple[Scene, ...] = ()
     source: str | None = None
+    extras: tuple[str, ...] = ()
+    """Kinds of extra a listing names without saying where each comes (``bonus``,
+    ``title-card``, ...): used when no scene is described."""
+    worth_staying: WorthStaying | None = None
 
     @property
     def only_extras(self) -> str | None:
         """See :func:`only_extras`."""
-        return only_extras(self.scenes)
+        return only_extras(self)
 
     @property
     def during(self) -> int:

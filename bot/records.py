@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.errors import DataError
 from bot.limits import MAX_FILM_ID, MAX_TITLE
-from bot.models import SCENE_KINDS, Credits, Film, Position, Ratings, Scene, Verdict
+from bot.models import SCENE_KINDS, Credits, Film, Position, Ratings, Scene, Verdict, WorthStaying
 
 _ID = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{MAX_FILM_ID - 1}}}$")
 _IMDB = re.compile(r"^tt\d{5,10}$")
@@ -181,6 +181,8 @@ def _credits(rec: _Record) -> Credits:
             )
         )
     source = rec.text("source", raw=raw)
+    extras = _extras(rec, raw)
+    worth = _worth(rec, raw)
     positions = {s.position for s in scenes}
     if verdict is Verdict.UNKNOWN and scenes:
         raise rec.fail("an 'unknown' verdict cannot list scenes")
@@ -194,7 +196,35 @@ def _credits(rec: _Record) -> Credits:
         raise rec.fail("verdict 'both' needs scenes during and after the credits")
     if verdict.recorded and source is None:
         raise rec.fail(f"verdict '{verdict}' needs a 'source'")
-    return Credits(verdict=verdict, scenes=tuple(scenes), source=source)
+    if extras and not verdict.has_scenes:
+        raise rec.fail(f"credits 'extras' need a verdict during, after or both, not {verdict}")
+    return Credits(
+        verdict=verdict, scenes=tuple(scenes), source=source, extras=extras, worth_staying=worth
+    )
+
+
+def _extras(rec: _Record, raw: Mapping[str, Any]) -> tuple[str, ...]:
+    value = raw.get("extras")
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
+        raise rec.fail("credits 'extras' must be a list of kinds")
+    for kind in value:
+        if kind not in SCENE_KINDS:
+            raise rec.fail(f"credits extra {kind!r} must be one of {', '.join(SCENE_KINDS)}")
+    return tuple(dict.fromkeys(value))
+
+
+def _worth(rec: _Record, raw: Mapping[str, Any]) -> WorthStaying | None:
+    value = raw.get("worth_staying")
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"yes", "votes"}:
+        raise rec.fail('credits \'worth_staying\' must be {"yes": N, "votes": N}')
+    yes, votes = rec.integer("yes", 0, 10**9, raw=value), rec.integer("votes", 1, 10**9, raw=value)
+    if yes is None or votes is None or yes > votes:
+        raise rec.fail("credits 'worth_staying': 'yes' must be at most 'votes'")
+    return WorthStaying(yes=yes, votes=votes)
 
 
 def film_from_record(raw: object, path: str, line: int) -> Film:
@@ -272,6 +302,7 @@ def film_to_record(film: Film) -> dict[str, Any]:
         record["ratings"] = {k: v for k, v in ratings.items() if v is not None}
     c = film.credits
     if c.verdict.recorded or c.scenes or c.source:
+        worth = c.worth_staying
         record["credits"] = {
             "verdict": c.verdict.value,
             "scenes": [
@@ -288,6 +319,8 @@ def film_to_record(film: Film) -> dict[str, Any]:
                 for s in c.scenes
             ]
             or None,
+            "extras": list(c.extras) or None,
+            "worth_staying": None if worth is None else {"yes": worth.yes, "votes": worth.votes},
             "source": c.source,
         }
         record["credits"] = {k: v for k, v in record["credits"].items() if v is not None}
@@ -356,5 +389,7 @@ def film_from_trusted(raw: Mapping[str, Any]) -> Film:
                 for s in c.get("scenes") or ()
             ),
             source=c.get("source"),
+            extras=tuple(c.get("extras") or ()),
+            worth_staying=WorthStaying(**w) if (w := c.get("worth_staying")) else None,
         ),
     )

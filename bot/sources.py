@@ -5,9 +5,13 @@ layer's record wins whole:
 
 0. curated files (``data/*.jsonl``);
 1. other files in ``data/local`` (``db import``, viewer corrections);
-2. ``data/local/aftercredits.jsonl`` (``db import-aftercredits``);
-3. ``data/local/tmdb.jsonl`` (``db import-tmdb``: credit facts from TMDB keywords);
-4. ``data/local/imdb.jsonl`` (``db import-imdb``: titles only, every verdict unknown).
+2. ``data/local/aftercredits.jsonl`` (``db import-aftercredits`` of a fresh listing);
+3. the bundled listing (``data/listing/*.jsonl``: the films of aftercredits.com's listing
+   and TMDB's credit keywords as of the snapshot in ``data/sources/``);
+4. ``data/local/tmdb.jsonl`` (``db import-tmdb``: credit facts from TMDB keywords);
+5. the bundled known films (``data/known/*.jsonl``: titles, years, runtimes, verdict
+   unknown);
+6. ``data/local/imdb.jsonl`` (``db import-imdb``: titles only, every verdict unknown).
 
 Two records are the same film (:func:`same_film`) when they share an IMDb or TMDB id, or
 when their normalised titles are equal and their years at most :data:`NEAR_YEARS` apart,
@@ -29,10 +33,12 @@ from bot.models import Film
 from bot.normalize import normalize
 from bot.records import Located, iter_jsonl
 
-LAYER_CURATED, LAYER_LOCAL, LAYER_AFTERCREDITS, LAYER_TMDB, LAYER_IMDB = 0, 1, 2, 3, 4
+LAYER_CURATED, LAYER_LOCAL, LAYER_AFTERCREDITS, LAYER_LISTING = 0, 1, 2, 3
+LAYER_TMDB, LAYER_KNOWN, LAYER_IMDB = 4, 5, 6
 AFTERCREDITS_FILE = "aftercredits.jsonl"
 TMDB_FILE = "tmdb.jsonl"
 IMDB_FILE = "imdb.jsonl"
+LISTING_DIR, KNOWN_DIR, LOCAL_DIR = "listing", "known", "local"
 _BULK_LAYERS = {AFTERCREDITS_FILE: LAYER_AFTERCREDITS, TMDB_FILE: LAYER_TMDB, IMDB_FILE: LAYER_IMDB}
 
 NEAR_YEARS = 2
@@ -41,17 +47,27 @@ Heaven 1999, its Iranian release was 1997): one title this many years apart is o
 unless IMDb ids say otherwise."""
 
 
-def source_files(data_dir: Path, *, include_local: bool = True) -> list[Path]:
-    """The curated files, then the locally imported ones (``data/local``)."""
-    files = sorted(data_dir.glob("*.jsonl"))
+def source_files(
+    data_dir: Path, *, include_local: bool = True, include_known: bool = True
+) -> list[Path]:
+    """The bundled files (curated, the listing, the known films), then the locally
+    imported ones (``data/local``)."""
+    files = sorted(data_dir.glob("*.jsonl")) + sorted((data_dir / LISTING_DIR).glob("*.jsonl"))
+    if include_known:
+        files += sorted((data_dir / KNOWN_DIR).glob("*.jsonl"))
     if include_local:
-        files += sorted((data_dir / "local").glob("*.jsonl"))
+        files += sorted((data_dir / LOCAL_DIR).glob("*.jsonl"))
     return files
 
 
 def source_layer(path: Path) -> int:
     """Which facts win when two files hold one film: the lower layer (see the module)."""
-    if path.parent.name != "local":
+    folder = path.parent.name
+    if folder == LISTING_DIR:
+        return LAYER_LISTING
+    if folder == KNOWN_DIR:
+        return LAYER_KNOWN
+    if folder != LOCAL_DIR:
         return LAYER_CURATED
     return _BULK_LAYERS.get(path.name, LAYER_LOCAL)
 

@@ -17,7 +17,7 @@ from bot.settings import Settings
 
 SHOWN = 20
 """Lines listed per kind of finding (contradictions, changes); the rest are counted."""
-IMPORT_COMMANDS = ("import", "import-imdb", "import-tmdb")
+IMPORT_COMMANDS = ("import", "import-imdb", "import-tmdb", "import-aftercredits")
 
 
 def add_parsers(dbsub: Any, common: argparse.ArgumentParser) -> None:
@@ -51,6 +51,23 @@ def add_parsers(dbsub: Any, common: argparse.ArgumentParser) -> None:
     imdb.add_argument(
         "--progress", action="store_true", help="show the progress bar even when not a terminal"
     )
+    ac = dbsub.add_parser(
+        "import-aftercredits",
+        parents=[common],
+        help="record verdicts and kinds of extra from aftercredits.com's listing",
+        description="Read a Kometa-Team/AfterCredits map (aftercredits.yml: IMDb id -> "
+        "tags and votes) into data/local/aftercredits.jsonl, then rebuild the catalog. "
+        "Curated films are never changed: disagreements are reported.",
+    )
+    ac.add_argument("map", type=Path, help="aftercredits.yml")
+    ac.add_argument("--votes", type=Path, help="another copy of the map to take the votes from")
+    ac.add_argument(
+        "--titles",
+        type=Path,
+        help="JSON Lines (gzip allowed) with imdb_id, title, year: add listed films the "
+        "catalog lacks",
+    )
+    ac.add_argument("--as-of", help="the listing's date for the source line (default: today)")
     tmdb = dbsub.add_parser(
         "import-tmdb",
         parents=[common],
@@ -77,6 +94,8 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.db_command == "import":
         return _files(args, settings)
+    if args.db_command == "import-aftercredits":
+        return _aftercredits(args, settings)
 
     progress = Progress(
         args.db_command.removeprefix("import-"),
@@ -106,6 +125,58 @@ def _files(args: argparse.Namespace, settings: Settings) -> int:
         f"imported {len(report.added)} films into {report.written}; "
         f"catalog rebuilt ({build.films} films)"
     )
+    return 0
+
+
+def _aftercredits(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.imports.aftercredits import import_aftercredits
+
+    r = import_aftercredits(
+        args.map,
+        settings.data_dir,
+        settings.db_path,
+        votes=args.votes,
+        titles=args.titles,
+        as_of=args.as_of,
+    )
+    print(
+        f"read {r.listed:,} listed films: added {r.added:,}, upgraded unknown -> verdict "
+        f"{r.upgraded:,}, refreshed {r.refreshed:,} ({len(r.changed):,} changed), "
+        f"{r.with_votes:,} with a worth-staying figure"
+    )
+    print(
+        f"  held by curated or db import files: {r.agrees:,} agree, "
+        f"{len(r.contradictions):,} contradict (not applied), "
+        f"{len(r.curated_unknown):,} recorded as unknown (not applied)"
+    )
+    print(
+        f"  unmatched (not in the catalog): {len(r.unmatched):,}; "
+        f"listed without a position: {len(r.no_position):,}"
+    )
+    for title, before, now in r.changed[:SHOWN]:
+        print(f"changed: {title}: {before} -> {now}")
+    for found in r.contradictions[:SHOWN]:
+        print(f"contradiction: {found}")
+    for found in r.curated_unknown[:SHOWN]:
+        print(f"unknown in curated file, listed: {found}")
+    for name, items in (
+        ("changes", r.changed),
+        ("contradictions", r.contradictions),
+        ("curated unknowns", r.curated_unknown),
+    ):
+        if len(items) > SHOWN:
+            print(f"... and {len(items) - SHOWN} more {name}")
+    if r.unmatched:
+        shown = ", ".join(r.unmatched[:SHOWN])
+        more = f" and {len(r.unmatched) - SHOWN} more" if len(r.unmatched) > SHOWN else ""
+        print(f"unmatched: {shown}{more} (import IMDb's titles or pass --titles to add them)")
+    if r.written is None:
+        print("nothing to write: nothing changed")
+        return 0
+    print(f"wrote {r.written}")
+    if r.build is not None:
+        b = r.build
+        print(f"catalog rebuilt: {b.films:,} films, {b.names:,} names in {b.seconds:.1f}s")
     return 0
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bot.models import (
+    KIND_WORDS,
     NOT_A_SCENE,
+    SCENE_KINDS,
     Ambiguous,
     Answer,
     Candidate,
@@ -86,19 +88,26 @@ def verdict_headline(credits: Credits) -> str:
     if extras:
         return f"Yes — only {extras}, no scene"
     where = "during" if verdict is Verdict.DURING else "after"
+    if credits.extras and not credits.scenes:
+        return f"Yes — {_listed(credits.extras)} {where} the credits"
     n = during if verdict is Verdict.DURING else after
     if n == 0:
         return f"Yes — a scene {where} the credits"
     return f"Yes — {n} {_scenes_word(n)} {where} the credits"
 
 
+def _listed(kinds: tuple[str, ...]) -> str:
+    """``a bonus scene and a sequel set-up``: the scenes first, then the other extras."""
+    ordered = sorted(kinds, key=lambda k: (k in NOT_A_SCENE, SCENE_KINDS.index(k)))
+    named = [KIND_WORDS[k] for k in ordered]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
 def stay_advice(credits: Credits) -> str:
     """Whether it is worth staying, in words: not a spoiler."""
-    kinds = {s.kind for s in credits.scenes}
-    if credits.scenes and kinds <= NOT_A_SCENE:
-        what = " / ".join(sorted(k.replace("-", " ") for k in kinds if k))
+    if credits.only_extras:
         return (
-            f"There is something in the credits ({what}), but no scene to wait for: "
+            f"There is only {credits.only_extras}, no scene to wait for: "
             "stay if you want to see it."
         )
     match credits.verdict:
@@ -120,6 +129,13 @@ def _position_words(scene: Scene) -> str:
 
 def scene_items(credits: Credits) -> tuple[tuple[Inline, ...], ...]:
     items: list[tuple[Inline, ...]] = []
+    if credits.extras and not credits.scenes:
+        where = {
+            Verdict.DURING: "During the credits",
+            Verdict.AFTER: "After the credits",
+            Verdict.BOTH: "During and after the credits",
+        }.get(credits.verdict, "In the credits")
+        items.append((Text(where, Style.BOLD), Text(f": {_listed(credits.extras)}")))
     for scene in credits.scenes:
         head = Text(_position_words(scene), Style.BOLD)
         if scene.description:
@@ -192,6 +208,11 @@ def film_document(
     items = scene_items(credits)
     if items:
         blocks.append(Section("Scenes", items))
+    worth = credits.worth_staying
+    if worth is not None:
+        voters = "viewer" if worth.votes == 1 else "viewers"
+        value = f"{worth.percent}% of {worth.votes} {voters} say yes"
+        blocks.append(Fields((Field("Worth staying?", value, inline=False),)))
     if credits.source:
         blocks.append(Fields((Field("Source", credits.source, inline=False),)))
     if include_recap and film.recap:

@@ -52,6 +52,16 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                     }
                     for s in film.credits.scenes
                 ],
+                "extras": list(film.credits.extras),
+                "worth_staying": (
+                    None
+                    if film.credits.worth_staying is None
+                    else {
+                        "yes": film.credits.worth_staying.yes,
+                        "votes": film.credits.worth_staying.votes,
+                        "percent": film.credits.worth_staying.percent,
+                    }
+                ),
                 "source": film.credits.source,
             },
             "match": {
