@@ -135,6 +135,8 @@ class Credits:
     """Kinds of extra a listing names without saying where each comes (``bonus``,
     ``title-card``, ...): used when no scene is described."""
     worth_staying: WorthStaying | None = None
+    disputed: str | None = None
+    """Why this verdict is kept although a listing says otherwise (a written reason)."""
 
     @property
     def only_extras(self) -> str | None:
@@ -190,6 +192,9 @@ class Film:
     recap: str | None = None
     """The plot: a spoiler."""
     credits: Credits = field(default_factory=Credits)
+    sources: tuple[tuple[str, str], ...] = ()
+    """Where each fact came from: ``(field, source)`` pairs, e.g. ``("box_office",
+    "Box Office Mojo")``; the credit facts name theirs in ``credits.source``."""
 
     @property
     def label(self) -> str:

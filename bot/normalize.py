@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _ROMAN = {
     "ii": "2",
@@ -100,8 +101,11 @@ def _segment_words(segment: str, *, last_segment_of_many: bool, first: bool) -> 
     return words
 
 
+@lru_cache(maxsize=4096)
 def normalize(title: str) -> str:
-    """The normalised form used for matching: lowercase ASCII words separated by spaces."""
+    """The normalised form used for matching: lowercase ASCII words separated by spaces.
+
+    Cached: a catalog build normalises each title twice (its key, then its names)."""
     folded = fold(title).strip()
     m = _TRAILING_ARTICLE.search(folded)  # "Avengers, The" -> "the avengers"
     if m:

@@ -41,6 +41,27 @@ _KNOWN_FIELDS = frozenset(
         "synopsis",
         "recap",
         "credits",
+        "sources",
+    }
+)
+_SOURCED_FIELDS = frozenset(
+    {
+        "title",
+        "year",
+        "original_title",
+        "imdb_id",
+        "tmdb_id",
+        "runtime_minutes",
+        "box_office",
+        "languages",
+        "writers",
+        "directors",
+        "ratings",
+        "ratings.metascore",
+        "ratings.metacritic_user",
+        "ratings.tomatometer",
+        "ratings.audience",
+        "popularity",
     }
 )
 _RATING_RANGES: dict[str, tuple[float, float]] = {
@@ -199,7 +220,12 @@ def _credits(rec: _Record) -> Credits:
     if extras and not verdict.has_scenes:
         raise rec.fail(f"credits 'extras' need a verdict during, after or both, not {verdict}")
     return Credits(
-        verdict=verdict, scenes=tuple(scenes), source=source, extras=extras, worth_staying=worth
+        verdict=verdict,
+        scenes=tuple(scenes),
+        source=source,
+        extras=extras,
+        worth_staying=worth,
+        disputed=rec.text("disputed", raw=raw),
     )
 
 
@@ -270,7 +296,22 @@ def film_from_record(raw: object, path: str, line: int) -> Film:
         synopsis=rec.text("synopsis"),
         recap=rec.text("recap"),
         credits=_credits(rec),
+        sources=_sources(rec),
     )
+
+
+def _sources(rec: _Record) -> tuple[tuple[str, str], ...]:
+    raw = rec.raw.get("sources")
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise rec.fail("'sources' must be an object: field -> where it came from")
+    for key, value in raw.items():
+        if key not in _SOURCED_FIELDS:
+            raise rec.fail(f"'sources' names an unknown field {key!r}")
+        if not isinstance(value, str) or not value.strip():
+            raise rec.fail(f"'sources' of {key!r} must be a non-empty string")
+    return tuple((str(k), str(v).strip()) for k, v in raw.items())
 
 
 def film_to_record(film: Film) -> dict[str, Any]:
@@ -322,8 +363,11 @@ def film_to_record(film: Film) -> dict[str, Any]:
             "extras": list(c.extras) or None,
             "worth_staying": None if worth is None else {"yes": worth.yes, "votes": worth.votes},
             "source": c.source,
+            "disputed": c.disputed,
         }
         record["credits"] = {k: v for k, v in record["credits"].items() if v is not None}
+    if film.sources:
+        record["sources"] = dict(film.sources)
     return {k: v for k, v in record.items() if v is not None}
 
 
@@ -391,5 +435,7 @@ def film_from_trusted(raw: Mapping[str, Any]) -> Film:
             source=c.get("source"),
             extras=tuple(c.get("extras") or ()),
             worth_staying=WorthStaying(**w) if (w := c.get("worth_staying")) else None,
+            disputed=c.get("disputed"),
         ),
+        sources=tuple((raw.get("sources") or {}).items()),
     )

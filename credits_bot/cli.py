@@ -166,9 +166,19 @@ async def _stats(args: argparse.Namespace, settings: Settings) -> int:
         print(f"films: {stats['films']}  with a recorded verdict: {stats['with_credits']}")
         for verdict, n in stats["verdicts"].items():
             print(f"  {verdict:<8} {n}")
-        print("sources:")
+        print("verdicts by source:")
         for source, n in stats["sources"].items():
             print(f"  {n:>7}  {source}")
+        cov = stats["coverage"]
+        print("coverage: " + ", ".join(f"{k} {v:,}" for k, v in cov.items()))
+        recent = stats["since_1980_with_verdict"]
+        print(
+            f"films since 1980 with a verdict: {recent['films']:,}; "
+            + ", ".join(
+                f"{k} {recent[k + '_share']:.0%}"
+                for k in ("recap", "synopsis", "ratings", "box_office", "runtime", "directors")
+            )
+        )
     return EXIT_OK
 
 

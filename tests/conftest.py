@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from bot.records import Located
 from bot.service import CreditsService
-from bot.sources import fingerprint, load_films, source_files
-from bot.store.build import build_catalog
+from bot.sources import (
+    LAYER_CURATED,
+    load_films,
+    source_files,
+    source_layer,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -18,17 +30,110 @@ DATA = ROOT / "data"
 
 @pytest.fixture(scope="session")
 def bundled_films() -> list[Located]:
-    """Every film of the bundled catalog (curated files only, never data/local)."""
-    return load_films(source_files(DATA, include_local=False))
+    """The films of the bundled catalog that carry facts: the curated files and the bundled
+    listing (never data/local, and not the tens of thousands of bare known titles)."""
+    return load_films(source_files(DATA, include_local=False, include_known=False))
 
 
 @pytest.fixture(scope="session")
-def catalog_db(tmp_path_factory: pytest.TempPathFactory, bundled_films: list[Located]) -> Path:
-    """A real SQLite catalog built from the bundled data files, once per session."""
-    path = tmp_path_factory.mktemp("catalog") / "catalog.sqlite"
-    files = source_files(DATA, include_local=False)
-    build_catalog((x.film for x in bundled_films), path, source_fingerprint=fingerprint(files))
-    return path
+def curated_films(bundled_films: list[Located]) -> list[Located]:
+    """The curated files only (``data/*.jsonl``): every film written by hand."""
+    return [x for x in bundled_films if source_layer(Path(x.path)) == LAYER_CURATED]
+
+
+@pytest.fixture(scope="session")
+def content_films(bundled_films: list[Located]) -> list[Located]:
+    """The films with something to hide or show: every curated film, and the listing's
+    films that have a recap, scene descriptions or kinds of extra."""
+    return [
+        x
+        for x in bundled_films
+        if source_layer(Path(x.path)) == LAYER_CURATED
+        or x.film.recap
+        or any(s.description for s in x.film.credits.scenes)
+    ]
+
+
+@dataclass(frozen=True)
+class FirstStart:
+    """What a first ``credits-bot ask`` on a new machine did: built the catalog from the
+    bundled files (no ``data/local``) and answered."""
+
+    db: Path
+    seconds: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+class _FirstStartRun:
+    """The first-start process, launched when the session starts so that it builds the
+    catalog while the first tests run (2 cores), and awaited by the fixture."""
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="credits-first-start-"))
+        data = self.root / "data"
+        data.mkdir()
+        for path in [*DATA.glob("*.jsonl"), DATA / "listing", DATA / "known"]:
+            (data / path.name).symlink_to(path)
+        self.db = self.root / "catalog.sqlite"
+        env = {**os.environ, "CREDITS_DB": str(self.db), "CREDITS_DATA_DIR": str(data)}
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "credits_bot", "ask", "children of heaven"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.ended: float | None = None
+        self.out: tuple[str, str] = ("", "")
+        self.watcher = threading.Thread(target=self._watch, daemon=True)
+        self.watcher.start()
+
+    def _watch(self) -> None:
+        self.out = self.proc.communicate(timeout=120)
+        self.ended = time.monotonic()
+
+    def wait(self) -> FirstStart:
+        self.watcher.join(timeout=130)
+        assert self.ended is not None, "the first start did not finish"
+        out, err = self.out
+        return FirstStart(self.db, self.ended - self.started, self.proc.returncode, out, err)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+_RUN: list[_FirstStartRun] = []
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _RUN.append(_FirstStartRun())
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for run in _RUN:
+        run.close()
+
+
+@pytest.fixture(scope="session")
+def first_start() -> FirstStart:
+    """The session's catalog, built the way ``make run`` builds it the first time: a new
+    ``credits-bot`` process with no catalog (and no ``data/local``), timed until it
+    answered. Its time is the process's own: it is measured by a thread that waits for it
+    from the start, not by whoever asks for the fixture later."""
+    return _RUN[0].wait()
+
+
+@pytest.fixture(scope="session")
+def catalog_db(first_start: FirstStart) -> Path:
+    """A real SQLite catalog built from every bundled data file, once per session."""
+    assert first_start.returncode == 0, first_start.stderr
+    return first_start.db
 
 
 @pytest.fixture

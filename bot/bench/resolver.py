@@ -386,7 +386,8 @@ def run_bench(args: argparse.Namespace, settings: Settings) -> int:
     if not sizes or any(s < 100 for s in sizes):
         print("credits-bot: each size must be at least 100", file=sys.stderr)
         return 2
-    real = [x.film for x in load_films(source_files(settings.data_dir, include_local=False))]
+    files = source_files(settings.data_dir, include_local=False, include_known=False)
+    real = [x.film for x in load_films(files)]
     real = [replace(f, popularity=f.popularity or 1000) for f in real]
 
     def log(message: str) -> None:

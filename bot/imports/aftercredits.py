@@ -283,6 +283,7 @@ def _new_record(facts: dict[str, Any], taken: set[str]) -> dict[str, Any] | None
     title, year = facts.get("title"), facts.get("year")
     if not isinstance(title, str) or not isinstance(year, int):
         return None
+    title = " ".join(title.split())
     film_id = slugify(title, year)
     if film_id in taken:
         film_id = f"{film_id[: 63 - len(facts['imdb_id']) - 1]}-{facts['imdb_id']}"

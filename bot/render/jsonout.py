@@ -27,6 +27,7 @@ def film_json(film: Film) -> dict[str, Any]:
         },
         "synopsis": film.synopsis,
         "recap": film.recap,
+        "sources": dict(film.sources),
     }
 
 

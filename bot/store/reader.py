@@ -178,6 +178,8 @@ class CatalogReader:
         return (int(rows[0][0]), _film(rows[0][1])) if rows else None
 
     async def stats(self) -> dict[str, Any]:
+        """Counts by verdict and source, and coverage: recaps, synopses, ratings, box office
+        (overall, and of the films since 1980 with a recorded verdict)."""
         rows = await self._conn.execute_fetchall(
             "SELECT verdict, count(*) FROM films GROUP BY verdict"
         )
@@ -185,8 +187,13 @@ class CatalogReader:
         total = sum(verdicts.values())
         sources = await self._conn.execute_fetchall(
             "SELECT coalesce(json_extract(record, '$.credits.source'), '(none)') AS s, count(*) "
-            "FROM films GROUP BY s ORDER BY count(*) DESC"
+            "FROM films WHERE verdict != 'unknown' GROUP BY s ORDER BY count(*) DESC"
         )
+        (coverage,) = await self._conn.execute_fetchall(_COVERAGE)
+        names = ("recap", "synopsis", "ratings", "box_office", "runtime", "directors")
+        overall = dict(zip(names, (int(x or 0) for x in coverage[:6]), strict=True))
+        recent_total = int(coverage[6] or 0)
+        recent = dict(zip(names, (int(x or 0) for x in coverage[7:]), strict=True))
         return {
             "films": total,
             "with_credits": total - verdicts.get("unknown", 0),
@@ -194,7 +201,34 @@ class CatalogReader:
                 v: verdicts.get(v, 0) for v in ("none", "during", "after", "both", "unknown")
             },
             "sources": {str(s): int(n) for s, n in sources},
+            "coverage": overall,
+            "since_1980_with_verdict": {
+                "films": recent_total,
+                **recent,
+                **{
+                    f"{k}_share": round(v / recent_total, 3) if recent_total else 0.0
+                    for k, v in recent.items()
+                },
+            },
         }
+
+
+_HAS = (
+    "json_extract(record, '$.recap') IS NOT NULL",
+    "json_extract(record, '$.synopsis') IS NOT NULL",
+    "json_extract(record, '$.ratings') IS NOT NULL",
+    "json_extract(record, '$.box_office') IS NOT NULL",
+    "json_extract(record, '$.runtime_minutes') IS NOT NULL",
+    "directors != ''",
+)
+_RECENT = "year >= 1980 AND verdict != 'unknown'"
+_COVERAGE = (
+    "SELECT "
+    + ", ".join(f"sum({h})" for h in _HAS)
+    + f", sum({_RECENT}), "
+    + ", ".join(f"sum({_RECENT} AND {h})" for h in _HAS)
+    + " FROM films"
+)
 
 
 def _film(record: str) -> Film:

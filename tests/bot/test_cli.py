@@ -32,7 +32,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 FILM_KEYS = {
     "id", "title", "year", "original_title", "aliases", "runtime_minutes", "box_office",
-    "languages", "writers", "directors", "ratings", "synopsis", "recap",
+    "languages", "writers", "directors", "ratings", "synopsis", "recap", "sources",
 }  # fmt: skip
 
 

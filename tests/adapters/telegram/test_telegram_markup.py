@@ -11,7 +11,7 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tg_catalog import bundled_films
+from tg_catalog import content_films
 from tg_html import parse, utf16_len
 
 from adapters.telegram import markup
@@ -101,16 +101,15 @@ def test_escape_never_makes_markup_or_a_mention(text: str) -> None:
         assert squash(parsed.text) == squash(text)
 
 
-FILMS = bundled_films()
+FILMS = content_films()
 
 
 def film_documents(film: Film) -> list[Document]:
     found = Found(film.title, film, Match(MatchMethod.ID, 100.0, film.title))
-    return [
-        answer_document(found),
-        film_document(film, include_recap=True),
-        recap_document(film),
-    ]
+    docs = (
+        [answer_document(found), recap_document(film)] if film.recap else [answer_document(found)]
+    )
+    return [*docs, film_document(film, include_recap=True)] if film.recap else docs
 
 
 def assert_film_spoilers_hidden(film: Film, limit: int) -> None:

@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from bot.models import Film, Found, Verdict
 from bot.service import CreditsService
 from bot.settings import DEFAULT_DATA_DIR
-from bot.sources import load_films, source_files
+from bot.sources import LAYER_CURATED, load_films, source_files, source_layer
 
 
 @cache
 def bundled_films() -> tuple[Film, ...]:
-    files = source_files(DEFAULT_DATA_DIR, include_local=False)
+    files = source_files(DEFAULT_DATA_DIR, include_local=False, include_known=False)
     return tuple(item.film for item in load_films(files))
+
+
+@cache
+def content_films() -> tuple[Film, ...]:
+    """The curated films, and the listing's films with a recap or scene descriptions."""
+    files = source_files(DEFAULT_DATA_DIR, include_local=False, include_known=False)
+    return tuple(
+        item.film
+        for item in load_films(files)
+        if source_layer(Path(item.path)) == LAYER_CURATED
+        or item.film.recap
+        or any(s.description for s in item.film.credits.scenes)
+    )
 
 
 async def example(

@@ -1,0 +1,508 @@
+"""Build the bundled catalog layers from the shared film facts (a maintainer's tool).
+
+Not run by the tests or at start-up: its outputs are committed text files in ``data/``.
+Run it again when the snapshot or the written texts change::
+
+    python scripts/build_bundled_data.py --shared ../shared/data --texts TEXTS_DIR
+
+Inputs:
+
+- ``SHARED/aftercredits.yml`` (+ ``aftercredits-2026-08-09-votes.yml``): the Kometa
+  AfterCredits map (MIT), read with :mod:`bot.imports.aftercredits`, the same code as
+  ``credits-bot db import-aftercredits``;
+- ``SHARED/facts.jsonl.gz``: facts only (ids, runtime, directors, writers, box office,
+  ratings, TMDB stinger keywords), each with the dataset it came from;
+- ``TEXTS_DIR/recaps-*.jsonl`` and ``TEXTS_DIR/synopses-*.jsonl``: synopses, recaps and
+  aliases written for this project (in our own words).
+
+Outputs (all validated by the record parser before they are written):
+
+- the curated ``data/*.jsonl`` files, updated in place: a curated ``none`` or ``unknown``
+  that the listing contradicts takes the listing's facts (see :data:`KEEP` for the
+  exceptions, each with its reason); missing facts are filled from the facts file with
+  their source; recaps and synopses are added where a film has none;
+- ``data/listing/aftercredits.jsonl``: every identifiable film of the listing that no
+  curated file holds; ``data/listing/tmdb-keywords.jsonl``: the films TMDB's keywords
+  tag that neither holds;
+- ``data/widely-seen.jsonl``: films with a written recap that are in neither (their credits
+  not yet recorded);
+- ``data/known/films.jsonl``: the openly licensed known films (Wikipedia- and TMDB-derived
+  titles), title, year and runtime, verdict unknown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import shutil
+import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.credit_sources import acceptable, accepted_names, rejected_names  # noqa: E402
+from bot.errors import DataError  # noqa: E402
+from bot.imports.aftercredits import credits_record, import_aftercredits, read_map  # noqa: E402
+from bot.normalize import normalize  # noqa: E402
+from bot.records import film_from_record, film_to_record, slugify  # noqa: E402
+
+DATA = ROOT / "data"
+SNAPSHOT_DATE = "2026-08-22"
+LISTING_SOURCE = f"aftercredits.com stinger listing (Kometa-Team/AfterCredits map), {SNAPSHOT_DATE}"
+TMDB_SOURCE = "TMDB keywords (duringcreditsstinger / aftercreditsstinger), via The Movies Dataset"
+OPEN_TITLE_SOURCES = {"prust-wikipedia", "tmdb5000", "md-metadata-clean"}
+"""Datasets whose titles may be shipped in bulk (Wikipedia lists, TMDB-derived sets)."""
+OPEN_FIELD_SOURCES = {"tmdb5000", "tmdb5000-clean", "md-metadata-clean", "vega", "prust-wikipedia"}
+
+KEEP: dict[str, str] = {}
+"""Curated verdicts kept against the listing, by IMDb id, with the reason (none so far:
+every contradicted curated ``none`` was re-examined and the listing's facts taken)."""
+
+DATASET_NAMES = {
+    "grijalva": "IMDb figures (Kaggle 'movies.csv', 1980-2020)",
+    "mojo": "Box Office Mojo (Kaggle)",
+    "movie_db": "Box Office Mojo x Metacritic (Kaggle)",
+    "tmdb5000": "TMDB 5000 (Kaggle)",
+    "tmdb5000-clean": "TMDB 5000 (Kaggle)",
+    "vega": "vega-datasets movies",
+    "imdb-via-ml": "IMDb (via MovieLens links)",
+    "imdb-top1000": "IMDb top 1000 (Kaggle)",
+    "imdb-1000-2006": "IMDb 1000 2006-2016 (Kaggle)",
+    "imdb5000": "IMDB 5000 (Kaggle)",
+    "md-metadata-clean": "The Movies Dataset (Kaggle)",
+    "metacritic": "Metacritic (Kaggle scrape)",
+    "rt-leone-gwc": "Rotten Tomatoes (Kaggle, S. Leone)",
+    "rt-2019": "Rotten Tomatoes (Kaggle, 2019)",
+    "fandango-538": "FiveThirtyEight fandango data",
+    "ratings-16-17": "ratings 2016-17 (Kaggle)",
+    "prust-wikipedia": "Wikipedia lists of American films",
+    "ml-latest-2023": "MovieLens",
+    "ml-25m": "MovieLens",
+}
+LANGUAGES = {
+    "en": "English", "fr": "French", "hi": "Hindi", "ru": "Russian", "es": "Spanish",
+    "zh": "Mandarin", "cn": "Cantonese", "ja": "Japanese", "de": "German", "it": "Italian",
+    "ko": "Korean", "ta": "Tamil", "da": "Danish", "pt": "Portuguese", "sv": "Swedish",
+    "ml": "Malayalam", "nl": "Dutch", "te": "Telugu", "he": "Hebrew", "pl": "Polish",
+    "ro": "Romanian", "fa": "Persian", "tr": "Turkish", "no": "Norwegian", "nb": "Norwegian",
+    "sr": "Serbian", "th": "Thai", "fi": "Finnish", "hu": "Hungarian", "ar": "Arabic",
+    "id": "Indonesian", "cs": "Czech", "kn": "Kannada", "ur": "Urdu", "el": "Greek",
+    "vi": "Vietnamese", "is": "Icelandic", "ca": "Catalan", "mr": "Marathi", "pa": "Punjabi",
+}  # fmt: skip
+
+
+def box_office(usd: float) -> str:
+    """As the seed page shows it: ``$382K``, ``$15.2M``, ``$2.799B``."""
+    if usd >= 1e9:
+        return f"${usd / 1e9:.3f}B"
+    if usd >= 1e6:
+        return f"${usd / 1e6:.1f}M"
+    return f"${max(usd / 1e3, 1):.0f}K"
+
+
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:  # type: ignore[operator]
+        for line in handle:
+            line = line.strip()
+            if line and not line.startswith("//"):
+                yield json.loads(line)
+
+
+def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for r in records:
+            film = film_from_record(r, str(path), n + 1)  # validate before writing
+            handle.write(json.dumps(film_to_record(film), ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+class Facts:
+    """The facts file, indexed by IMDb id and by (normalised title, year)."""
+
+    def __init__(self, path: Path) -> None:
+        self.rows = list(read_jsonl(path))
+        self.by_imdb = {r["imdb_id"]: r for r in self.rows if r.get("imdb_id")}
+        self.by_key: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+        for r in self.rows:
+            if r.get("title") and r.get("year"):
+                self.by_key[(normalize(r["title"]), r["year"])].append(r)
+
+    def find(self, title: str, year: int, imdb_id: str | None = None) -> dict[str, Any] | None:
+        if imdb_id and imdb_id in self.by_imdb:
+            return self.by_imdb[imdb_id]
+        key = normalize(title)
+        for y in (year, year - 1, year + 1):
+            rows = self.by_key.get((key, y), [])
+            rows = sorted(rows, key=lambda r: (r.get("imdb_id") is None, -len(r["sources"])))
+            if rows:
+                return rows[0]
+        return None
+
+
+def fill_facts(record: dict[str, Any], facts: dict[str, Any] | None) -> None:
+    """Fill the record's missing facts from a facts row, naming each one's source."""
+    if facts is None:
+        return
+    src = facts.get("sources", {})
+    sources: dict[str, str] = dict(record.get("sources") or {})
+
+    def named(field: str) -> str:
+        return DATASET_NAMES.get(src.get(field, ""), src.get(field, "film datasets"))
+
+    for field in ("imdb_id", "tmdb_id", "runtime_minutes"):
+        if record.get(field) is None and facts.get(field):
+            record[field] = facts[field]
+            if field == "runtime_minutes":
+                sources[field] = named(field)
+    for field in ("directors", "writers"):
+        if not record.get(field) and facts.get(field):
+            record[field] = facts[field]
+            sources[field] = named(field)
+    if not record.get("box_office") and facts.get("box_office_usd"):
+        record["box_office"] = box_office(float(facts["box_office_usd"]))
+        sources["box_office"] = named("box_office_usd") + " (worldwide)"
+    lang = LANGUAGES.get(facts.get("original_language") or "")
+    if not record.get("languages") and lang:
+        record["languages"] = [lang]
+        sources["languages"] = named("original_language") + " (original language)"
+    ratings = dict(record.get("ratings") or {})
+    for key, value in (facts.get("ratings") or {}).items():
+        if ratings.get(key) is None and value is not None:
+            if key == "metacritic_user" and not 0 <= value <= 10:
+                continue
+            ratings[key] = value
+            sources[f"ratings.{key}"] = named(f"ratings.{key}")
+    if ratings:
+        record["ratings"] = ratings
+    if sources:
+        record["sources"] = sources
+
+
+class Texts:
+    """Synopses, recaps and aliases written for this project, matched to films."""
+
+    def __init__(self, folder: Path) -> None:
+        self.by_imdb: dict[str, dict[str, Any]] = {}
+        self.by_key: dict[tuple[str, int], dict[str, Any]] = {}
+        self.recaps: list[dict[str, Any]] = []
+        self.used: set[int] = set()
+        synopsis_files = sorted(folder.glob("synopses-*.reviewed.jsonl")) or sorted(
+            folder.glob("synopses-*.jsonl")
+        )
+        for path in synopsis_files:
+            for r in read_jsonl(path):
+                self.by_imdb[r["imdb_id"]] = r
+        for path in sorted(folder.glob("recaps-*.jsonl")):
+            for r in read_jsonl(path):
+                key = (normalize(r["title"]), r["year"])
+                if key not in self.by_key:
+                    self.by_key[key] = r
+                    self.recaps.append(r)
+
+    def find(self, title: str, year: int, imdb_id: str | None) -> dict[str, Any] | None:
+        key = normalize(title)
+        for y in (year, year - 1, year + 1):
+            hit = self.by_key.get((key, y))
+            if hit is not None:
+                self.used.add(id(hit))
+                return hit
+        return self.by_imdb.get(imdb_id or "")
+
+
+def add_texts(record: dict[str, Any], text: dict[str, Any] | None) -> None:
+    if text is None:
+        return
+    for field in ("synopsis", "recap", "original_title"):
+        if not record.get(field) and text.get(field):
+            record[field] = text[field]
+    if not record.get("languages") and text.get("languages"):
+        record["languages"] = text["languages"]
+    if not record.get("directors") and text.get("directors"):
+        record["directors"] = text["directors"]
+    if not record.get("runtime_minutes") and text.get("runtime_minutes"):
+        record["runtime_minutes"] = text["runtime_minutes"]
+    have = {normalize(a) for a in [record["title"], *(record.get("aliases") or [])]}
+    if record.get("original_title"):
+        have.add(normalize(record["original_title"]))
+    aliases = list(record.get("aliases") or [])
+    for alias in text.get("aliases") or []:
+        if isinstance(alias, str) and normalize(alias) and normalize(alias) not in have:
+            have.add(normalize(alias))
+            aliases.append(alias)
+    if aliases:
+        record["aliases"] = aliases
+
+
+def fix_curated(
+    record: dict[str, Any], listings: dict[str, Any], votes: dict[str, Any], log: list[str]
+) -> None:
+    """A curated ``none`` or ``unknown`` that the listing contradicts takes its facts."""
+    imdb_id = record.get("imdb_id")
+    if imdb_id not in listings or imdb_id in KEEP:
+        return
+    credits = record.get("credits") or {}
+    verdict = credits.get("verdict", "unknown")
+    if verdict not in ("none", "unknown"):
+        return
+    listing = listings[imdb_id]
+    new = credits_record(listing, LISTING_SOURCE, votes.get(imdb_id))
+    label = f"{record['title']} ({record['year']})"
+    if new is None:
+        if verdict == "none":  # listed with no position: something is there, where unknown
+            record.pop("credits", None)
+            log.append(f"{label}: none -> unknown (listed without a position)")
+        return
+    record["credits"] = new
+    log.append(f"{label}: {verdict} -> {new['verdict']} {new.get('extras', [])}")
+
+
+def _strip_rejected(source: str) -> str | None:
+    """The source without the unacceptable outlets it names (None if none is left)."""
+    head, sep, inner = source.partition("(")
+    if sep and inner.endswith(")"):
+        items = [x.strip() for x in inner[:-1].split(",")]
+        kept = [x for x in items if not rejected_names(x)]
+        source = f"{head.rstrip()} ({', '.join(kept)})" if kept else head.rstrip()
+    return source if acceptable(source) else None
+
+
+def vet_source(
+    record: dict[str, Any],
+    listings: dict[str, Any],
+    votes: dict[str, Any],
+    facts: Facts,
+    checked: dict[str, dict[str, Any]],
+    log: list[str],
+) -> None:
+    """A recorded verdict keeps a source from :mod:`bot.credit_sources`' allow-list, or is
+    re-based on the listing / TMDB's keywords / a checked press page, or becomes unknown."""
+    credits = record.get("credits") or {}
+    verdict = credits.get("verdict", "unknown")
+    source = credits.get("source") or ""
+    if verdict == "unknown" or acceptable(source):
+        return
+    label = f"{record['title']} ({record['year']})"
+    imdb_id = record.get("imdb_id")
+    if accepted_names(source) and (kept := _strip_rejected(source)) is not None:
+        credits["source"] = kept
+        log.append(f"{label}: source trimmed to {kept!r}")
+        return
+    if imdb_id in listings and verdict != "none":
+        new = credits_record(listings[imdb_id], LISTING_SOURCE, votes.get(imdb_id))
+        if new is not None:
+            positions = {s["position"] for s in credits.get("scenes") or []}
+            allowed = {"during": {"during"}, "after": {"after"}, "both": {"during", "after"}}
+            keep = positions and positions <= allowed[new["verdict"]]
+            if keep and (new["verdict"] != "both" or positions == {"during", "after"}):
+                new["scenes"] = credits["scenes"]
+            record["credits"] = new
+            log.append(f"{label}: {verdict} re-based on the listing -> {new['verdict']}")
+            return
+    row = facts.find(record["title"], record["year"], imdb_id)
+    stinger = (row or {}).get("stinger") or {}
+    tmdb = {p for p in ("during", "after") if stinger.get(p)}
+    mine = {"during": {"during"}, "after": {"after"}, "both": {"during", "after"}}.get(verdict)
+    if mine is not None and tmdb and tmdb <= mine:
+        credits["source"] = TMDB_SOURCE
+        log.append(f"{label}: {verdict} re-based on TMDB keywords")
+        return
+    check = checked.get(record["id"])
+    if verdict == "none" and check and check.get("finding") == "none":
+        outlet, url = check.get("outlet", ""), check.get("url", "")
+        candidate = f"{outlet} ({url})" if url else outlet
+        if acceptable(candidate):
+            credits["source"] = candidate
+            log.append(f"{label}: none confirmed by {outlet}")
+            return
+    record.pop("credits", None)
+    log.append(f"{label}: {verdict} -> unknown (no acceptable source)")
+
+
+def curated_files() -> list[Path]:
+    return sorted(DATA.glob("*.jsonl"))
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--shared", type=Path, required=True)
+    p.add_argument("--texts", type=Path, required=True)
+    args = p.parse_args()
+    shared: Path = args.shared
+    facts = Facts(shared / "facts.jsonl.gz")
+    texts = Texts(args.texts)
+    listings = read_map(shared / "aftercredits.yml")
+    votes = read_map(shared / "aftercredits-2026-08-09-votes.yml")
+    log: list[str] = []
+    checked = {
+        r["id"]: r
+        for path in sorted(args.texts.glob("verify-none-*.jsonl"))
+        for r in read_jsonl(path)
+    }
+
+    # 1. Curated files: contradictions re-examined, facts filled, texts added.
+    curated_keys: set[tuple[str, int]] = set()
+    curated_imdb: set[str] = set()
+    for path in curated_files():
+        if path.name == "widely-seen.jsonl":
+            continue
+        records = list(read_jsonl(path))
+        for r in records:
+            fix_curated(r, listings, votes, log)
+            vet_source(r, listings, votes, facts, checked, log)
+            fill_facts(r, facts.find(r["title"], r["year"], r.get("imdb_id")))
+            add_texts(r, texts.find(r["title"], r["year"], r.get("imdb_id")))
+            curated_keys.add((normalize(r["title"]), r["year"]))
+            if r.get("imdb_id"):
+                curated_imdb.add(r["imdb_id"])
+        write_jsonl(path, records)
+
+    # 2. The listing: the importer's own merge against the curated files.
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp) / "data"
+        work.mkdir()
+        for path in curated_files():
+            if path.name != "widely-seen.jsonl":
+                shutil.copy(path, work)
+        titles = Path(tmp) / "titles.jsonl"
+        with titles.open("w", encoding="utf-8") as handle:
+            for r in facts.rows:
+                if r.get("imdb_id") in listings:
+                    handle.write(json.dumps(r, ensure_ascii=False) + "\n")
+        report = import_aftercredits(
+            shared / "aftercredits.yml",
+            work,
+            None,
+            votes=shared / "aftercredits-2026-08-09-votes.yml",
+            titles=titles,
+            as_of=SNAPSHOT_DATE,
+        )
+        listed = [
+            r
+            for r in read_jsonl(work / "local" / "aftercredits.jsonl")
+            if (normalize(r["title"]), r["year"]) not in curated_keys  # ids disagree: skip
+        ]
+    print(
+        f"listing: {report.listed} listed, {report.added} added, {report.agrees} agree, "
+        f"{len(report.contradictions)} contradict, {len(report.unmatched)} unmatched, "
+        f"{len(report.no_position)} without a position",
+        file=sys.stderr,
+    )
+    for r in listed:
+        r["credits"]["source"] = LISTING_SOURCE
+        fill_facts(r, facts.by_imdb.get(r["imdb_id"]))
+        add_texts(r, texts.find(r["title"], r["year"], r["imdb_id"]))
+    listing_keys = {(normalize(r["title"]), r["year"]) for r in listed}
+    listing_imdb = {r["imdb_id"] for r in listed}
+    n = write_jsonl(DATA / "listing" / "aftercredits.jsonl", listed)
+    print(f"data/listing/aftercredits.jsonl: {n} films", file=sys.stderr)
+
+    # 3. Films only TMDB's keywords tag.
+    taken_ids = {r["id"] for r in listed}
+    tmdb_records = []
+    for f in facts.rows:
+        st = f.get("stinger") or {}
+        imdb_id = f.get("imdb_id")
+        if not (st.get("during") or st.get("after")) or not f.get("title") or not f.get("year"):
+            continue
+        key = (normalize(f["title"]), f["year"])
+        if imdb_id in curated_imdb or imdb_id in listing_imdb or imdb_id in listings:
+            continue
+        if key in curated_keys or key in listing_keys:
+            continue
+        verdict = (
+            "both"
+            if st.get("during") and st.get("after")
+            else ("during" if st.get("during") else "after")
+        )
+        fid = slugify(f["title"], f["year"])
+        if fid in taken_ids:
+            continue
+        taken_ids.add(fid)
+        r: dict[str, Any] = {"id": fid, "title": f["title"], "year": f["year"]}
+        fill_facts(r, f)
+        add_texts(r, texts.find(f["title"], f["year"], imdb_id))
+        r["credits"] = {"verdict": verdict, "source": TMDB_SOURCE}
+        tmdb_records.append(r)
+        listing_keys.add(key)
+    n = write_jsonl(DATA / "listing" / "tmdb-keywords.jsonl", tmdb_records)
+    print(f"data/listing/tmdb-keywords.jsonl: {n} films", file=sys.stderr)
+
+    # 4. Films with a written recap that none of the above holds.
+    seen_ids = {
+        json.loads(line)["id"]
+        for path in curated_files()
+        if path.name != "widely-seen.jsonl"
+        for line in path.open()
+    }
+    more = []
+    for t in texts.recaps:
+        key = (normalize(t["title"]), t["year"])
+        near = {(key[0], t["year"] + d) for d in (-1, 0, 1)}
+        if near & (curated_keys | listing_keys):
+            continue
+        r = {"id": slugify(t["title"], t["year"]), "title": t["title"], "year": t["year"]}
+        if r["id"] in seen_ids or r["id"] in taken_ids:
+            continue
+        seen_ids.add(r["id"])
+        fill_facts(r, facts.find(t["title"], t["year"]))
+        add_texts(r, t)
+        more.append(r)
+        curated_keys.add(key)
+    more.sort(key=lambda r: (r["year"], r["title"]))
+    n = write_jsonl(DATA / "widely-seen.jsonl", more)
+    print(f"data/widely-seen.jsonl: {n} films", file=sys.stderr)
+
+    # 5. Known films from the openly licensed datasets (titles only, verdict unknown).
+    held = curated_keys | listing_keys
+    known: dict[tuple[str, int], dict[str, Any]] = {}
+    known_ids: set[str] = set(seen_ids) | taken_ids
+    for f in facts.rows:
+        src = f.get("sources", {})
+        if src.get("title") not in OPEN_TITLE_SOURCES or src.get("year") not in OPEN_TITLE_SOURCES:
+            continue
+        title, year = " ".join(str(f["title"]).split()), f["year"]
+        if not isinstance(year, int) or not 1870 <= year <= 2100:
+            continue
+        key = (normalize(title), year)
+        if not key[0] or any((key[0], year + d) in held for d in (-2, -1, 0, 1, 2)):
+            continue
+        if key in known:
+            continue
+        fid = slugify(title, year)
+        if fid in known_ids:
+            continue
+        known_ids.add(fid)
+        r = {"id": fid, "title": title, "year": year}
+        sources = {"title": DATASET_NAMES[src["title"]], "year": DATASET_NAMES[src["year"]]}
+        if f.get("runtime_minutes") and src.get("runtime_minutes") in OPEN_FIELD_SOURCES:
+            r["runtime_minutes"] = f["runtime_minutes"]
+            sources["runtime_minutes"] = DATASET_NAMES[src["runtime_minutes"]]
+        if f.get("directors") and src.get("directors") in OPEN_FIELD_SOURCES:
+            r["directors"] = f["directors"]
+            sources["directors"] = DATASET_NAMES[src["directors"]]
+        r["sources"] = sources
+        try:
+            film_from_record(r, "known", 0)
+        except DataError:
+            continue  # a title the record format refuses (e.g. a 300-character list entry)
+        known[key] = r
+    rows = sorted(known.values(), key=lambda r: (r["year"], r["title"]))
+    n = write_jsonl(DATA / "known" / "films.jsonl", rows)
+    print(f"data/known/films.jsonl: {n} films", file=sys.stderr)
+    for line in log:
+        print(f"curated: {line}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
