@@ -79,20 +79,22 @@ def verdict_headline(credits: Credits) -> str:
     if verdict is Verdict.NONE:
         return "No — nothing during or after the credits"
     total = during + after
+    if credits.only_extras:
+        return f"Yes — only {credits.only_extras}, no scene"
     if verdict is Verdict.BOTH:
         if during and after:
             parts = f"{_count(during)} during, {_count(after)} after the credits"
             return f"Yes — {total} {_scenes_word(total)}: {parts}"
+        if not credits.scenes and credits.extras:
+            return f"Yes — {_listed(credits.extras)} during and after the credits"
+        if not credits.scenes:
+            return "Yes — something during and after the credits"
         return "Yes — scenes during and after the credits"
-    extras = credits.only_extras
-    if extras:
-        return f"Yes — only {extras}, no scene"
     where = "during" if verdict is Verdict.DURING else "after"
-    if credits.extras and not credits.scenes:
-        return f"Yes — {_listed(credits.extras)} {where} the credits"
+    if not credits.scenes:  # a listing's word: what is there, or only that something is
+        what = _listed(credits.extras) if credits.extras else "something"
+        return f"Yes — {what} {where} the credits"
     n = during if verdict is Verdict.DURING else after
-    if n == 0:
-        return f"Yes — a scene {where} the credits"
     return f"Yes — {n} {_scenes_word(n)} {where} the credits"
 
 
@@ -113,6 +115,8 @@ def stay_advice(credits: Credits) -> str:
     match credits.verdict:
         case Verdict.NONE:
             return "You can leave when the credits start."
+        case Verdict.DURING if not credits.scenes:
+            return "Stay through the credits for it; nothing is recorded after them."
         case Verdict.DURING:
             return "Stay for the mid-credits scene; nothing comes after the credits."
         case Verdict.AFTER | Verdict.BOTH:

@@ -45,7 +45,16 @@ def test_headlines_for_the_five_verdicts() -> None:
     assert (
         verdict_headline(Credits(Verdict.AFTER, (A, A), "s")) == "Yes — 2 scenes after the credits"
     )
-    assert verdict_headline(Credits(Verdict.AFTER, (), "s")) == "Yes — a scene after the credits"
+    # Without a described scene or a listed kind, all we know is that something is there.
+    assert verdict_headline(Credits(Verdict.AFTER, (), "s")) == "Yes — something after the credits"
+    listed = Credits(Verdict.DURING, (), "s", extras=("sequel-setup", "bonus"))
+    assert verdict_headline(listed) == "Yes — a bonus scene and a sequel set-up during the credits"
+    card = Credits(Verdict.AFTER, (), "s", extras=("title-card",))
+    assert verdict_headline(card) == "Yes — only a title card after the credits, no scene"
+    both = Credits(Verdict.BOTH, (), "s", extras=("dedication", "stills"))
+    assert verdict_headline(both) == (
+        "Yes — only a dedication and stills during and after the credits, no scene"
+    )
     assert verdict_headline(Credits(Verdict.NONE, (), "s")).startswith("No")
     assert verdict_headline(Credits()) == "Nobody has recorded this one yet"
 
