@@ -2,8 +2,7 @@
 
 Parsing with validation (:func:`film_from_record`, errors name the file and the line),
 serialising (:func:`film_to_record`), the stable id (:func:`slugify`), reading a JSON Lines
-file (:func:`iter_jsonl`), and reading back a record the catalog already validated
-(:func:`film_from_trusted`). Nothing here writes.
+file (:func:`iter_jsonl`). Nothing here writes.
 """
 
 from __future__ import annotations
@@ -392,50 +391,3 @@ def iter_jsonl(path: Path) -> Iterator[Located]:
                 yield Located(film_from_record(raw, name, lineno), name, lineno)
         except UnicodeDecodeError:
             raise DataError(name, lineno + 1, "not UTF-8 text") from None
-
-
-def film_from_trusted(raw: Mapping[str, Any]) -> Film:
-    """A film from a record that :func:`film_from_record` has already validated (the
-    catalog's own rows): no checks, so serving does not re-validate what the build did."""
-    r = raw.get("ratings") or {}
-    c = raw.get("credits") or {}
-    return Film(
-        id=raw["id"],
-        title=raw["title"],
-        year=raw["year"],
-        original_title=raw.get("original_title"),
-        aliases=tuple(raw.get("aliases") or ()),
-        imdb_id=raw.get("imdb_id"),
-        tmdb_id=raw.get("tmdb_id"),
-        runtime_minutes=raw.get("runtime_minutes"),
-        box_office=raw.get("box_office"),
-        languages=tuple(raw.get("languages") or ()),
-        writers=tuple(raw.get("writers") or ()),
-        directors=tuple(raw.get("directors") or ()),
-        ratings=Ratings(
-            metascore=r.get("metascore"),
-            metacritic_user=r.get("metacritic_user"),
-            tomatometer=r.get("tomatometer"),
-            audience=r.get("audience"),
-        ),
-        popularity=raw.get("popularity"),
-        synopsis=raw.get("synopsis"),
-        recap=raw.get("recap"),
-        credits=Credits(
-            verdict=Verdict(c.get("verdict", "unknown")),
-            scenes=tuple(
-                Scene(
-                    position=Position(s["position"]),
-                    description=s.get("description"),
-                    kind=s.get("kind"),
-                    at=s.get("at"),
-                )
-                for s in c.get("scenes") or ()
-            ),
-            source=c.get("source"),
-            extras=tuple(c.get("extras") or ()),
-            worth_staying=WorthStaying(**w) if (w := c.get("worth_staying")) else None,
-            disputed=c.get("disputed"),
-        ),
-        sources=tuple((raw.get("sources") or {}).items()),
-    )

@@ -328,6 +328,42 @@ def vet_source(
     log.append(f"{label}: {verdict} -> unknown (no acceptable source)")
 
 
+def write_releases(path: Path, log: list[str]) -> None:
+    """``data/releases.jsonl``: recent wide releases the other files lack, each fact with
+    the page that confirmed it."""
+    have: set[tuple[str, int]] = set()
+    for p in [*curated_files(), *sorted((DATA / "listing").glob("*.jsonl"))]:
+        if p.name == "releases.jsonl":
+            continue
+        for r in read_jsonl(p):
+            have.update((normalize(r["title"]), r["year"] + d) for d in (-1, 0, 1))
+    out = []
+    for r in read_jsonl(path):
+        if (normalize(r["title"]), r["year"]) in have:
+            continue
+        record: dict[str, Any] = {
+            "id": slugify(r["title"], r["year"]),
+            "title": r["title"],
+            "year": r["year"],
+        }
+        for key in ("aliases", "runtime_minutes", "languages", "directors", "synopsis"):
+            if r.get(key):
+                record[key] = r[key]
+        if r.get("facts_source"):
+            record["sources"] = {
+                k: r["facts_source"]
+                for k in ("year", "runtime_minutes", "directors")
+                if k in record
+            }
+        credits = r.get("credits")
+        if credits and acceptable(credits.get("source")):
+            record["credits"] = {"verdict": credits["verdict"], "source": credits["source"]}
+        have.add((normalize(r["title"]), r["year"]))
+        out.append(record)
+    n = write_jsonl(DATA / "releases.jsonl", out)
+    log.append(f"data/releases.jsonl: {n} films")
+
+
 def curated_files() -> list[Path]:
     return sorted(DATA.glob("*.jsonl"))
 
@@ -348,6 +384,11 @@ def main() -> int:
         for path in sorted(args.texts.glob("verify-none-*.jsonl"))
         for r in read_jsonl(path)
     }
+
+    # 0. Recent wide releases checked against press pages (written for this project).
+    releases = args.texts / "releases.jsonl"
+    if releases.is_file():
+        write_releases(releases, log)
 
     # 1. Curated files: contradictions re-examined, facts filled, texts added.
     curated_keys: set[tuple[str, int]] = set()

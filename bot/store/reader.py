@@ -17,8 +17,7 @@ from typing import Any, Self
 import aiosqlite
 
 from bot.errors import CatalogError
-from bot.models import Film
-from bot.records import film_from_trusted
+from bot.models import Credits, Film, Position, Ratings, Scene, Verdict, WorthStaying
 from bot.store.schema import SCHEMA_VERSION
 
 
@@ -232,4 +231,51 @@ _COVERAGE = (
 
 
 def _film(record: str) -> Film:
-    return film_from_trusted(json.loads(record))
+    return _film_of(json.loads(record))
+
+
+def _film_of(raw: dict[str, Any]) -> Film:
+    """A film from a row's record, which the build validated: no checks, so serving does
+    not re-validate what the build did."""
+    r = raw.get("ratings") or {}
+    c = raw.get("credits") or {}
+    return Film(
+        id=raw["id"],
+        title=raw["title"],
+        year=raw["year"],
+        original_title=raw.get("original_title"),
+        aliases=tuple(raw.get("aliases") or ()),
+        imdb_id=raw.get("imdb_id"),
+        tmdb_id=raw.get("tmdb_id"),
+        runtime_minutes=raw.get("runtime_minutes"),
+        box_office=raw.get("box_office"),
+        languages=tuple(raw.get("languages") or ()),
+        writers=tuple(raw.get("writers") or ()),
+        directors=tuple(raw.get("directors") or ()),
+        ratings=Ratings(
+            metascore=r.get("metascore"),
+            metacritic_user=r.get("metacritic_user"),
+            tomatometer=r.get("tomatometer"),
+            audience=r.get("audience"),
+        ),
+        popularity=raw.get("popularity"),
+        synopsis=raw.get("synopsis"),
+        recap=raw.get("recap"),
+        credits=Credits(
+            verdict=Verdict(c.get("verdict", "unknown")),
+            scenes=tuple(
+                Scene(
+                    position=Position(s["position"]),
+                    description=s.get("description"),
+                    kind=s.get("kind"),
+                    at=s.get("at"),
+                )
+                for s in c.get("scenes") or ()
+            ),
+            source=c.get("source"),
+            extras=tuple(c.get("extras") or ()),
+            worth_staying=WorthStaying(**w) if (w := c.get("worth_staying")) else None,
+            disputed=c.get("disputed"),
+        ),
+        sources=tuple((raw.get("sources") or {}).items()),
+    )
