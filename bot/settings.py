@@ -101,6 +101,17 @@ class Settings:
     tmdb_api_token: Secret | None = None
     tmdb_api_base_url: str = "https://api.themoviedb.org"
 
+    state_url: Secret | None = None
+    """``CREDITS_STATE_URL``: a postgresql:// URL (it may hold a password) shared by several
+    processes; unset, the state is a SQLite file beside the catalog."""
+    state_file: Path | None = None
+
+    @property
+    def state_path(self) -> Path:
+        """The SQLite state file: ``CREDITS_STATE_FILE``, else ``state.sqlite`` beside the
+        catalog."""
+        return self.state_file or self.db_path.with_name("state.sqlite")
+
     @property
     def local_dir(self) -> Path:
         """Where ``db import`` keeps imported films, so they survive rebuilds."""
@@ -138,6 +149,10 @@ class Settings:
             telegram_webhook_port=_int(merged, "TELEGRAM_WEBHOOK_PORT", 8443) or 8443,
             telegram_webhook_secret=_secret(merged, "TELEGRAM_WEBHOOK_SECRET"),
             tmdb_api_token=_secret(merged, "TMDB_API_TOKEN"),
+            state_url=_secret(merged, "CREDITS_STATE_URL"),
+            state_file=Path(sf).expanduser()
+            if (sf := merged.get("CREDITS_STATE_FILE", "").strip())
+            else None,
             tmdb_api_base_url=merged.get("TMDB_API_BASE_URL", "").strip()
             or "https://api.themoviedb.org",
         )
