@@ -35,7 +35,7 @@ def staged(dest: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
-def replace_text(dest: Path, write: Callable[[TextIO], None]) -> None:
+def replace_text(dest: Path, write: Callable[[TextIO], object]) -> None:
     """Replace ``dest`` with what ``write`` writes to a text handle, atomically and synced."""
     with staged(dest) as tmp:
         with tmp.open("w", encoding="utf-8") as handle:

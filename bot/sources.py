@@ -3,6 +3,8 @@
 Files (see ``data/README.md``) belong to layers; when two layers hold one film, the higher
 layer's record wins whole:
 
+-1. ``data/local/corrections.jsonl``: viewer reports a maintainer accepted (they correct
+   even the curated files);
 0. curated files (``data/*.jsonl``);
 1. other files in ``data/local`` (``db import``, viewer corrections);
 2. ``data/local/aftercredits.jsonl`` (``db import-aftercredits`` of a fresh listing);
@@ -33,13 +35,20 @@ from bot.models import Film
 from bot.normalize import normalize
 from bot.records import Located, iter_jsonl
 
+LAYER_CORRECTIONS = -1
 LAYER_CURATED, LAYER_LOCAL, LAYER_AFTERCREDITS, LAYER_LISTING = 0, 1, 2, 3
 LAYER_TMDB, LAYER_KNOWN, LAYER_IMDB = 4, 5, 6
+CORRECTIONS_FILE = "corrections.jsonl"
 AFTERCREDITS_FILE = "aftercredits.jsonl"
 TMDB_FILE = "tmdb.jsonl"
 IMDB_FILE = "imdb.jsonl"
 LISTING_DIR, KNOWN_DIR, LOCAL_DIR = "listing", "known", "local"
-_BULK_LAYERS = {AFTERCREDITS_FILE: LAYER_AFTERCREDITS, TMDB_FILE: LAYER_TMDB, IMDB_FILE: LAYER_IMDB}
+_BULK_LAYERS = {
+    CORRECTIONS_FILE: LAYER_CORRECTIONS,
+    AFTERCREDITS_FILE: LAYER_AFTERCREDITS,
+    TMDB_FILE: LAYER_TMDB,
+    IMDB_FILE: LAYER_IMDB,
+}
 
 NEAR_YEARS = 2
 """Release years differ between countries and festivals (the seed page dates Children of

@@ -24,11 +24,15 @@ from bot.models import Ambiguous, Found
 from bot.render.answer import answer_document
 from bot.render.jsonout import answer_json
 from bot.render.text import render_text
+from bot.reports import Reports
 from bot.service import CreditsService
 from bot.settings import Settings
+from bot.state.open import open_state
 from bot.store.build import build_from_sources, ensure_catalog
 from bot.store.reader import CatalogReader
 from credits_bot.platforms import BY_NAME, PLATFORMS, Platform, configured
+from credits_bot.reports import add_parser as add_reports_parser
+from credits_bot.reports import run as run_reports
 
 log = logging.getLogger("credits-bot")
 
@@ -90,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true")
     add_parsers(dbsub, common)
 
+    add_reports_parser(sub, common)
+
     bench = sub.add_parser("bench", parents=[common], help="measure title resolution at scale")
     bench.add_argument(
         "--sizes", default="10000,100000,1000000", help="comma-separated catalog sizes"
@@ -130,8 +136,9 @@ async def _ask(args: argparse.Namespace, settings: Settings) -> int:
 async def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.console.chat import chat
 
-    async with await _open_service(settings) as service:
-        return await chat(service, spoilers=getattr(args, "spoilers", False))
+    async with await _open_service(settings) as service, await open_state(settings) as state:
+        reports = Reports(state, service.reader)
+        return await chat(service, spoilers=getattr(args, "spoilers", False), reports=reports)
 
 
 def _db(args: argparse.Namespace, settings: Settings) -> int:
@@ -247,7 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         settings = _settings(args)
-        quiet = args.command in ("ask", "db", "bench", "chat")
+        quiet = args.command in ("ask", "db", "bench", "chat", "reports")
         _configure_logging(settings, verbose)
         if quiet and not verbose:
             logging.getLogger().setLevel(logging.WARNING)
@@ -257,6 +264,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_chat(args, settings))
         if args.command == "db":
             return _db(args, settings)
+        if args.command == "reports":
+            return run_reports(args, settings)
         if args.command == "bench":
             from bot.bench.resolver import run_bench
 
