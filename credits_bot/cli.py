@@ -95,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     add_parsers(dbsub, common)
 
     add_reports_parser(sub, common)
+    sub.add_parser("about", parents=[common], help="what the bot does, its sources, what it stores")
 
     bench = sub.add_parser("bench", parents=[common], help="measure title resolution at scale")
     bench.add_argument(
@@ -264,6 +265,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_chat(args, settings))
         if args.command == "db":
             return _db(args, settings)
+        if args.command == "about":
+            from bot.render.about import about_document
+
+            print(render_text(about_document(), colour=sys.stdout.isatty()))
+            return EXIT_OK
         if args.command == "reports":
             return run_reports(args, settings)
         if args.command == "bench":

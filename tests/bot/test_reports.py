@@ -150,3 +150,12 @@ def test_the_console_flow_end_to_end(data: Path, tmp_path: Path) -> None:
     assert "viewer reports, reviewed" in after.stdout
     bad = run_cli(["reports", "show", "99"], env)
     assert bad.returncode == 1 and "no report 99" in bad.stderr
+
+
+def test_about_names_the_sources_and_what_is_stored(tmp_path: Path) -> None:
+    about = run_cli(["about"], {**os.environ})
+    assert about.returncode == 0, about.stderr
+    text = " ".join(about.stdout.split())
+    assert "This product uses the TMDB API but is not endorsed or certified by TMDB." in text
+    assert "aftercredits.com" in text and "CC BY-SA" in text
+    assert "salted hash" in text and "credits-bot reports forget PLATFORM USER_ID" in text
