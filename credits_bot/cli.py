@@ -20,6 +20,7 @@ from typing import Any
 
 from bot.errors import BotError
 from bot.imports.commands import IMPORT_COMMANDS, add_parsers, run_import
+from bot.live import LiveService
 from bot.models import Ambiguous, Found
 from bot.render.answer import answer_document
 from bot.render.jsonout import answer_json
@@ -196,7 +197,9 @@ async def _serve(platforms: Sequence[Platform], settings: Settings) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    async with await _open_service(settings) as service:
+    path = await asyncio.to_thread(ensure_catalog, settings.data_dir, settings.db_path)
+    # A rebuilt catalog (an import, an accepted report) is served without a restart.
+    async with await LiveService.open(path) as service:
         runners = [platform.serve() for platform in platforms]
         log.info("starting %s", ", ".join(p.name for p in platforms))
         tasks: list[asyncio.Task[None]] = [
