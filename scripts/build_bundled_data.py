@@ -289,6 +289,14 @@ def vet_source(
     credits = record.get("credits") or {}
     verdict = credits.get("verdict", "unknown")
     source = credits.get("source") or ""
+    check = checked.get(record["id"])
+    if verdict == "unknown" and check and check.get("finding") == "none":
+        # A curated "none" that an earlier run turned back into unknown, since confirmed.
+        candidate = f"{check.get('outlet', '')} ({check.get('url', '')})"
+        if acceptable(candidate) and record.get("imdb_id") not in listings:
+            record["credits"] = {"verdict": "none", "source": candidate}
+            log.append(f"{record['title']} ({record['year']}): none confirmed again")
+        return
     if verdict == "unknown" or acceptable(source):
         return
     label = f"{record['title']} ({record['year']})"
@@ -316,7 +324,6 @@ def vet_source(
         credits["source"] = TMDB_SOURCE
         log.append(f"{label}: {verdict} re-based on TMDB keywords")
         return
-    check = checked.get(record["id"])
     if verdict == "none" and check and check.get("finding") == "none":
         outlet, url = check.get("outlet", ""), check.get("url", "")
         candidate = f"{outlet} ({url})" if url else outlet
