@@ -48,6 +48,8 @@ FUZZY_DOMINANT = 3
 HELD = ACCEPT - 1.0
 """The highest score of a candidate held back by a rule: at best a "did you mean"."""
 ACRONYM_SCAN = 50
+UNNUMBERED_FIRST = 2.5
+"""A fuzzy name with a sequel number loses this much when the query has none (> NEAR_TIE)."""
 WORD_MATCH = 70.0
 """A query word is held by a name when a word of the name (or two joined) is this close."""
 PARTIAL_SHARE = 0.5
@@ -133,7 +135,12 @@ def score(query: str, name: str) -> float:
     close = max(fuzz.ratio(query, name), fuzz.token_sort_ratio(query, name))
     if bare_query != query or bare_name != name:
         close = max(close, fuzz.ratio(bare_query, bare_name) - 1.0)
-    if len(query) < 6 or len(name) < 1.3 * len(query) or len(query) < PARTIAL_SHARE * len(name):
+    if (
+        len(query) < 6
+        or len(name) < 1.3 * len(query)
+        or len(query) < PARTIAL_SHARE * len(name)
+        or len(bare_query.split()) < 2  # one word of a longer title: "odyssey", "falcon"
+    ):
         return close
     return max(close, 0.95 * fuzz.token_set_ratio(query, name))
 
@@ -142,11 +149,11 @@ def _without_articles(key: str) -> str:
     return " ".join(w for w in key.split() if w not in ("the", "a", "an"))
 
 
-def numbers(key: str) -> frozenset[str]:
-    """The numbers of a normalised key, as sequel numbers: "1" is the first film, which
-    has none ("Iron Man 1" = "Iron Man")."""
-    found = {w.lstrip("0") for w in key.split() if w.isdigit()}
-    return frozenset(found - {"", "1"})
+def numbers(key: str) -> tuple[str, ...]:
+    """The numbers of a normalised key, in order, as sequel numbers: "1" is the first
+    film, which has none ("Iron Man 1" = "Iron Man"); "Coming 2 America 2" has two."""
+    found = (w.lstrip("0") for w in key.split() if w.isdigit())
+    return tuple(sorted(n for n in found if n not in ("", "1")))
 
 
 def _without_numbers(key: str) -> str:
@@ -154,8 +161,13 @@ def _without_numbers(key: str) -> str:
 
 
 def content_words(key: str) -> list[str]:
-    """The words of a query that a name must hold: not numbers, not stop words."""
-    return [w for w in dict.fromkeys(key.split()) if not w.isdigit() and w not in STOPWORDS]
+    """The words of a query that a name must hold: not numbers, not stop words, and (in
+    Latin letters) not the short words that a typo makes unrecognisable ("fyr", "asm")."""
+    return [
+        w
+        for w in dict.fromkeys(key.split())
+        if not w.isdigit() and w not in STOPWORDS and (len(w) >= 4 or not w.isascii())
+    ]
 
 
 def holds_words(words: list[str], name: str) -> bool:
@@ -270,6 +282,10 @@ class Resolver:
                     s = replace(s, score=bare, held=HELD_NUMBER)
             elif s.score >= SUGGEST and not holds_words(words, s.norm):
                 s = replace(s, held=HELD_WORDS)
+            elif not wanted and s.score < 99.0 and numbers(s.norm):
+                # No number asked: the first film before its sequels ("the savage summer
+                # of" is "The Savage Summer of Seoul", not "... Seoul 3").
+                s = replace(s, score=s.score - UNNUMBERED_FIRST)
             out.append(s)
         return sorted(out, key=_rank)
 
