@@ -47,6 +47,8 @@ _ARTICLES = frozenset({"the", "a", "an"})
 _SUBTITLE_SPLIT = re.compile(r"\s*(?:[:;|/]|\s[-–—]\s|[–—])\s*")
 _APOSTROPHES = re.compile(r"['’`´ʼ]")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_NON_WORD_ANY = re.compile(r"[\W_]+")
+_TRAILING_DIGITS = re.compile(r"^(.*[^\d])(\d+)$")
 _TRAILING_ARTICLE = re.compile(r",\s*(the|a|an)\s*$")
 
 _SPECIAL = str.maketrans(
@@ -75,8 +77,40 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def _word_chars(text: str) -> str:
+    """Separators for everything that is not a letter, digit or mark of any script.
+
+    ASCII text takes one regular expression; other scripts keep their letters and their
+    (spacing) marks, and their decimal digits become ASCII digits ("٢٠١٢" = "2012")."""
+    if text.isascii():
+        return _NON_WORD.sub(" ", text)
+    out: list[str] = []
+    for ch in text:
+        if ch.isascii():
+            out.append(ch if ch.isalnum() else " ")
+        elif ch.isdecimal():
+            out.append(str(unicodedata.decimal(ch)))
+        elif ch.isalnum() or unicodedata.category(ch)[0] == "M":
+            out.append(ch)
+        else:
+            out.append(" ")
+    return "".join(out)
+
+
+def _split_trailing_number(words: list[str]) -> list[str]:
+    """ "shrek2" -> "shrek 2", "vol2" -> "vol 2" (a number glued to a word is a number);
+    "se7en" stays one word."""
+    if not any(w[-1].isdigit() and not w.isdigit() for w in words):
+        return words
+    out: list[str] = []
+    for w in words:
+        m = _TRAILING_DIGITS.match(w)
+        out.extend((m.group(1), m.group(2)) if m else (w,))
+    return out
+
+
 def _segment_words(segment: str, *, last_segment_of_many: bool, first: bool) -> list[str]:
-    words = _NON_WORD.sub(" ", _APOSTROPHES.sub("", segment)).split()
+    words = _split_trailing_number(_word_chars(_APOSTROPHES.sub("", segment)).split())
     if not words:
         return words
     # A numeral or number word is a sequel number only at the end of a segment (the end of
@@ -103,7 +137,8 @@ def _segment_words(segment: str, *, last_segment_of_many: bool, first: bool) -> 
 
 @lru_cache(maxsize=4096)
 def normalize(title: str) -> str:
-    """The normalised form used for matching: lowercase ASCII words separated by spaces.
+    """The normalised form used for matching: casefolded words of any script, without
+    accents or other combining marks, separated by spaces.
 
     Cached: a catalog build normalises each title twice (its key, then its names)."""
     folded = fold(title).strip()
@@ -122,7 +157,7 @@ def normalize(title: str) -> str:
         )
     if not words:
         # Titles made only of punctuation or symbols still need a key.
-        return _NON_WORD.sub(" ", folded).strip() or folded.strip()
+        return _NON_WORD_ANY.sub(" ", folded).strip() or folded.strip()
     return " ".join(words)
 
 
@@ -143,3 +178,47 @@ def trigrams(key: str) -> list[str]:
     for i in range(len(padded) - 2):
         seen.setdefault(padded[i : i + 3], None)
     return list(seen)
+
+
+ACRONYM_MIN = 3
+ACRONYM_MAX = 5
+
+
+def initialisms(title: str) -> list[str]:
+    """The acronyms a title is typed as: "The Dark Knight Rises" -> "tdkr", "dkr";
+    "Spider-Man: No Way Home" -> "smnwh", "nwh"; "Guardians of the Galaxy Vol. 3" ->
+    "gotg" (its number is checked separately, against the normalised title).
+
+    Initials of every word (articles too, and without a leading article), of the whole
+    title and of each part around a subtitle separator; numbers, roman numerals and
+    "Vol./Part" markers are left out. Only Latin letters, 3-5 of them."""
+    folded = fold(title).strip()
+    m = _TRAILING_ARTICLE.search(folded)
+    if m:
+        folded = f"{m.group(1)} {folded[: m.start()]}"
+    parts: list[list[str]] = []
+    for i, segment in enumerate(s for s in _SUBTITLE_SPLIT.split(folded) if s.strip()):
+        words = _word_chars(_APOSTROPHES.sub("", segment)).split()
+        if len(words) > 1 or i > 0:
+            while words and (words[-1].isdigit() or words[-1] in _ROMAN):
+                words.pop()
+            if words and words[-1] in _SEQUEL_MARKERS:
+                words.pop()
+        words = [w for w in words if not w.isdigit()]
+        if not all(w.isascii() and w.isalpha() for w in words):
+            return []
+        if words:
+            parts.append(words)
+    variants: dict[str, None] = {}
+
+    def add(words: list[str]) -> None:
+        for ws in (words, words[1:] if words and words[0] in _ARTICLES else []):
+            letters = "".join(w[0] for w in ws)
+            if ACRONYM_MIN <= len(letters) <= ACRONYM_MAX:
+                variants.setdefault(letters, None)
+
+    add([w for part in parts for w in part])
+    if len(parts) > 1:
+        for part in parts:
+            add(part)
+    return list(variants)

@@ -12,17 +12,25 @@
    "did you mean" suggestions; below that the query is nonsense, and gets no random film.
 4. A year (±1) filters; popularity breaks near-ties; films with the same title and no
    clear favourite are a choice for the user.
+5. Never a confident wrong film: a candidate is held back to a "did you mean" (never an
+   answer) when its numbers disagree with the query's ("X 3" is not "X" or "X 2"), when
+   its year is more than one away from the year asked (then the reason says which years
+   the catalog has), or when it does not hold every content word of the query (so word
+   overlap, or digits alone, are no answer) or holds far more than the query typed.
+6. Only when nothing else matched, a short all-letter query (plus an optional number) is
+   looked up as an acronym ("tdkr", "nwh", "gotg 3"), with the same number rule.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import pairwise
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.models import Candidate, Match, MatchMethod
-from bot.normalize import compact, normalize, trigrams
+from bot.normalize import ACRONYM_MAX, ACRONYM_MIN, compact, normalize, trigrams
 from bot.store.reader import CatalogReader, FilmRow, NameRow
 from bot.store.schema import KIND_TITLE
 
@@ -37,6 +45,24 @@ CANDIDATES = 150
 DOMINANT = 10
 """A same-titled film this many times more popular than the rest is the one meant."""
 FUZZY_DOMINANT = 3
+HELD = ACCEPT - 1.0
+"""The highest score of a candidate held back by a rule: at best a "did you mean"."""
+ACRONYM_SCAN = 50
+UNNUMBERED_FIRST = 2.5
+"""A fuzzy name with a sequel number loses this much when the query has none (> NEAR_TIE)."""
+WORD_MATCH = 70.0
+"""A query word is held by a name when a word of the name (or two joined) is this close."""
+PARTIAL_SHARE = 0.5
+"""A partial title must be at least this share of the name it is scored against."""
+
+STOPWORDS = frozenset(
+    {"the", "a", "an", "of", "and", "in", "on", "to", "for", "at", "with", "from", "by"}
+)
+"""Words that carry no title of their own: never required, never searched for."""
+
+HELD_NUMBER, HELD_YEAR, HELD_WORDS = "number", "year", "words"
+
+_ACRONYM = re.compile(rf"(?P<letters>[a-z]{{{ACRONYM_MIN},{ACRONYM_MAX}}}) ?(?P<number>\d{{1,2}})?")
 
 _TRAILING_YEAR = re.compile(r"^(?P<title>.*?\S)[\s,]*[(\[]?(?P<year>(18[89]|19\d|20\d)\d)[)\]]?$")
 
@@ -47,6 +73,10 @@ class Scored:
     score: float
     name: str
     kind: int
+    norm: str = ""
+    """The normalised form of ``name``."""
+    held: str = ""
+    """Why this candidate may not be the answer (``HELD_*``), or empty."""
 
     def candidate(self) -> Candidate:
         directors = tuple(d for d in self.row.directors.split(", ") if d)
@@ -70,6 +100,8 @@ class Resolution:
     """Set when the answer is a choice (ambiguous)."""
     suggestions: tuple[Scored, ...] = ()
     """Set when nothing was found but something came close."""
+    reason: str | None = None
+    """Why the close films are not the answer ("the catalog has X (2019), not X (1994)")."""
 
 
 def split_year(text: str) -> tuple[str, int] | None:
@@ -97,10 +129,60 @@ def score(query: str, name: str) -> float:
         return 100.0
     if compact(query) == compact(name):
         return 99.0
+    bare_query, bare_name = _without_articles(query), _without_articles(name)
+    if bare_query and compact(bare_query) == compact(bare_name):
+        return 98.0  # "thor the dark world" = "Thor: The Dark World"
     close = max(fuzz.ratio(query, name), fuzz.token_sort_ratio(query, name))
-    if len(query) < 6 or len(name) < 1.3 * len(query):
+    if bare_query != query or bare_name != name:
+        close = max(close, fuzz.ratio(bare_query, bare_name) - 1.0)
+    if (
+        len(query) < 6
+        or len(name) < 1.3 * len(query)
+        or len(query) < PARTIAL_SHARE * len(name)
+        or len(bare_query.split()) < 2  # one word of a longer title: "odyssey", "falcon"
+    ):
         return close
     return max(close, 0.95 * fuzz.token_set_ratio(query, name))
+
+
+def _without_articles(key: str) -> str:
+    return " ".join(w for w in key.split() if w not in ("the", "a", "an"))
+
+
+def numbers(key: str) -> tuple[str, ...]:
+    """The numbers of a normalised key, in order, as sequel numbers: "1" is the first
+    film, which has none ("Iron Man 1" = "Iron Man"); "Coming 2 America 2" has two."""
+    found = (w.lstrip("0") for w in key.split() if w.isdigit())
+    return tuple(sorted(n for n in found if n not in ("", "1")))
+
+
+def _without_numbers(key: str) -> str:
+    return " ".join(w for w in key.split() if not w.isdigit())
+
+
+def content_words(key: str) -> list[str]:
+    """The words of a query that a name must hold: not numbers, not stop words, and (in
+    Latin letters) not the short words that a typo makes unrecognisable ("fyr", "asm")."""
+    return [
+        w
+        for w in dict.fromkeys(key.split())
+        if not w.isdigit() and w not in STOPWORDS and (len(w) >= 4 or not w.isascii())
+    ]
+
+
+def holds_words(words: list[str], name: str) -> bool:
+    """Whether the name holds every one of ``words``, each exactly, inside a joined form
+    ("spiderman" in "spider man") or within a typo or two of one of its words."""
+    name_words = name.split()
+    joined = compact(name)
+    pairs = [a + b for a, b in pairwise(name_words)]
+    for w in words:
+        if w in name_words or (len(w) >= 4 and w in joined):
+            continue
+        if process.extractOne(w, name_words + pairs, scorer=fuzz.ratio, score_cutoff=WORD_MATCH):
+            continue
+        return False
+    return True
 
 
 class Resolver:
@@ -113,41 +195,46 @@ class Resolver:
         key = normalize(text)
         if not key:
             return Resolution()
-        whole = await self._exact(key, year)
+        typed = " ".join(text.split())
+        whole = await self._exact(key, year, typed)
         if whole is not None:
             return whole
         split = split_year(text) if year is None else None
         if split is not None:
             title, split_year_value = split
-            found = await self._exact(normalize(title), split_year_value)
+            found = await self._exact(normalize(title), split_year_value, typed)
             if found is not None:
                 return found
         if key.endswith(" 1"):
-            found = await self._exact(key[:-2], year)
+            found = await self._exact(key[:-2], year, typed)
             if found is not None:
                 return found
         scored = await self._fuzzy(key, year, budget)
         if split is not None:
             title, split_year_value = split
             with_year = await self._fuzzy(normalize(title), split_year_value, budget)
-            if with_year and (not scored or with_year[0].score >= scored[0].score - NEAR_TIE):
+            if _at_least_as_good(with_year, scored):
                 scored = with_year
                 year = split_year_value
-        return self._decide(scored, year, exact=False)
+        resolution = self._decide(scored, year, exact=False, typed=typed)
+        if resolution.best is None and not resolution.candidates:
+            acronym = await self._acronym(key)
+            if acronym is not None:
+                return acronym
+        return resolution
 
-    async def _exact(self, key: str, year: int | None) -> Resolution | None:
+    async def _exact(self, key: str, year: int | None, typed: str) -> Resolution | None:
         if not key:
             return None
         rows = await self._reader.exact(compact(key))
         if not rows:
             return None
-        scored = self._score_rows(key, rows)
+        scored = _hold_years(self._score_rows(key, rows), year)
         if year is not None:
-            in_year = [s for s in scored if abs(s.row.year - year) <= 1]
-            if in_year:
-                exact_year = [s for s in in_year if s.row.year == year]
-                scored = exact_year if len(exact_year) == 1 else in_year
-        return self._decide(scored, year, exact=True)
+            exact_year = [s for s in scored if s.row.year == year and not s.held]
+            if len(exact_year) == 1:
+                scored = exact_year
+        return self._decide(scored, year, exact=True, typed=typed)
 
     @staticmethod
     def _score_rows(key: str, rows: list[NameRow]) -> list[Scored]:
@@ -157,11 +244,11 @@ class Resolver:
             current = best.get(r.film.rid)
             # Prefer a title over an alias when both score the same.
             if current is None or (s, -r.kind) > (current.score, -current.kind):
-                best[r.film.rid] = Scored(r.film, s, r.name, r.kind)
-        return sorted(best.values(), key=lambda s: (-s.score, -s.row.popularity, s.row.year))
+                best[r.film.rid] = Scored(r.film, s, r.name, r.kind, r.norm)
+        return sorted(best.values(), key=_rank)
 
     async def _fuzzy(self, key: str, year: int | None, budget: int) -> list[Scored]:
-        words = [w for w in dict.fromkeys(key.split()) if len(w) >= 2]
+        words = [w for w in dict.fromkeys(key.split()) if len(w) >= 2 and w not in STOPWORDS]
         grams = trigrams(key)
         word_df, gram_df = await self._reader.document_frequencies(words, grams)
         scored: list[Scored] = []
@@ -171,26 +258,67 @@ class Resolver:
         present = sorted((n, w) for w, n in word_df.items() if n > 0)
         if present:
             rows = await self._reader.all_words([w for _, w in present[:MAX_WORDS]], WORD_LIMIT)
-            scored = self._score_rows(key, rows)
-        if not scored or scored[0].score < ACCEPT:
+            scored = self._hold(key, self._score_rows(key, rows))
+        if not scored or scored[0].held or scored[0].score < ACCEPT:
             gram_terms = _select(gram_df, budget)
             rows = await self._reader.trigram_candidates(gram_terms, CANDIDATES)
-            scored = _merge(scored, self._score_rows(key, rows))
-        if year is not None:
-            in_year = [s for s in scored if abs(s.row.year - year) <= 1]
-            if in_year and in_year[0].score >= SUGGEST:
-                scored = in_year
-        return scored
+            scored = _merge(scored, self._hold(key, self._score_rows(key, rows)))
+        return _hold_years(scored, year)
 
-    def _decide(self, scored: list[Scored], year: int | None, *, exact: bool) -> Resolution:
+    @staticmethod
+    def _hold(key: str, scored: list[Scored]) -> list[Scored]:
+        """Hold back the candidates whose numbers or words disagree with the query.
+
+        A film held for its number is scored without the numbers ("rocky" for "rocky 5"
+        against "rocky 4"), so the reason can name the films of the series."""
+        wanted = numbers(key)
+        words = content_words(key)
+        bare_key = _without_numbers(key) if wanted else key
+        out: list[Scored] = []
+        for s in scored:
+            if wanted and numbers(s.norm) != wanted:
+                bare = score(bare_key, _without_numbers(s.norm)) if bare_key else 0.0
+                if max(bare, s.score) >= SUGGEST:
+                    s = replace(s, score=bare, held=HELD_NUMBER)
+            elif s.score >= SUGGEST and not holds_words(words, s.norm):
+                s = replace(s, held=HELD_WORDS)
+            elif not wanted and s.score < 99.0 and numbers(s.norm):
+                # No number asked: the first film before its sequels ("the savage summer
+                # of" is "The Savage Summer of Seoul", not "... Seoul 3").
+                s = replace(s, score=s.score - UNNUMBERED_FIRST)
+            out.append(s)
+        return sorted(out, key=_rank)
+
+    async def _acronym(self, key: str) -> Resolution | None:
+        """A short all-letter query (and an optional number) as a title's initials."""
+        m = _ACRONYM.fullmatch(key)
+        if m is None:
+            return None
+        wanted = numbers(m.group("number") or "")
+        films: dict[int, Scored] = {}
+        for r in await self._reader.initials(m.group("letters"), ACRONYM_SCAN):
+            if r.film.rid not in films and numbers(r.norm) == wanted:
+                films[r.film.rid] = Scored(r.film, ACCEPT, r.name, r.kind, r.norm)
+        ranked = sorted(films.values(), key=lambda s: (-s.row.popularity, s.row.year))
+        if not ranked:
+            return None
+        top = ranked[0]
+        if len(ranked) > 1 and top.row.popularity < DOMINANT * max(ranked[1].row.popularity, 1):
+            return Resolution(suggestions=tuple(ranked[:5]))
+        match = Match(method=MatchMethod.ALIAS, score=ACCEPT, matched=top.name)
+        return Resolution(best=top, match=match, others=tuple(ranked[1:4]))
+
+    def _decide(
+        self, scored: list[Scored], year: int | None, *, exact: bool, typed: str = ""
+    ) -> Resolution:
         if not scored:
             return Resolution()
-        best = scored[0]
-        if best.score < ACCEPT:
-            suggestions = tuple(s for s in scored[:5] if s.score >= SUGGEST)
-            return Resolution(suggestions=suggestions)
-        close = [s for s in scored if s.score >= best.score - NEAR_TIE]
-        others = tuple(s for s in scored[1:4] if s.score >= ACCEPT)
+        answers = [s for s in scored if not s.held]
+        best = answers[0] if answers else None
+        if best is None or best.score < ACCEPT:
+            return _not_found(scored, year, typed)
+        close = [s for s in answers if s.score >= best.score - NEAR_TIE]
+        others = tuple(s for s in answers[1:4] if s.score >= ACCEPT)
         if len(close) > 1:
             ranked = sorted(close, key=lambda s: (-s.row.popularity, -s.score))
             top, runner = ranked[0], ranked[1]
@@ -210,6 +338,58 @@ class Resolver:
             matched=best.name,
         )
         return Resolution(best=best, match=match, others=others)
+
+
+def _rank(s: Scored) -> tuple[bool, float, int, int]:
+    """Answers before held candidates; then by score, popularity, year."""
+    return (bool(s.held), -s.score, -s.row.popularity, s.row.year)
+
+
+def _hold_years(scored: list[Scored], year: int | None) -> list[Scored]:
+    """A film more than a year away from the year asked is never the answer."""
+    if year is None:
+        return scored
+    held = [
+        s if abs(s.row.year - year) <= 1 or s.held else replace(s, held=HELD_YEAR) for s in scored
+    ]
+    return sorted(held, key=_rank)
+
+
+def _at_least_as_good(a: list[Scored], b: list[Scored]) -> bool:
+    if not a:
+        return False
+    if not b:
+        return True
+    if bool(a[0].held) != bool(b[0].held):
+        return not a[0].held
+    return a[0].score >= b[0].score - NEAR_TIE
+
+
+def _not_found(scored: list[Scored], year: int | None, typed: str) -> Resolution:
+    """Nothing to answer: close films as suggestions (held ones at a held score), and a
+    reason when the films the title named were held back by their number or year."""
+    close = sorted(
+        (replace(s, score=min(s.score, HELD)) if s.held else s for s in scored),
+        key=lambda s: (-s.score, -s.row.popularity, s.row.year),
+    )
+    suggestions = tuple(s for s in close[:5] if s.score >= SUGGEST)
+    named = [s for s in scored if s.held in (HELD_NUMBER, HELD_YEAR) and s.score >= ACCEPT]
+    if not named:
+        return Resolution(suggestions=suggestions)
+    named = sorted(named[:5], key=lambda s: (s.row.year, s.row.title))
+    has = _and([f"{s.row.title} ({s.row.year})" for s in named])
+    if named[0].held == HELD_YEAR and year is not None:
+        missing = f"{named[0].row.title} ({year})"
+    else:
+        missing = f"“{typed}”"
+    reason = f"The catalog has {has}, but not {missing}."
+    first = tuple(replace(s, score=min(s.score, HELD)) for s in named)
+    rest = tuple(s for s in suggestions if s.row.rid not in {n.row.rid for n in named})
+    return Resolution(suggestions=(first + rest)[:5], reason=reason)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _select(df: dict[str, int], budget: int) -> list[str]:
@@ -233,7 +413,7 @@ def _merge(a: list[Scored], b: list[Scored]) -> list[Scored]:
     for s in b:
         if s.row.rid not in best or s.score > best[s.row.rid].score:
             best[s.row.rid] = s
-    return sorted(best.values(), key=lambda s: (-s.score, -s.row.popularity, s.row.year))
+    return sorted(best.values(), key=_rank)
 
 
 def same_title(scored: list[Scored]) -> bool:

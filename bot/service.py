@@ -105,7 +105,9 @@ class CreditsService:
                 query=shown, candidates=tuple(s.candidate() for s in resolution.candidates)
             )
         return NotFound(
-            query=shown, suggestions=tuple(s.candidate() for s in resolution.suggestions)
+            query=shown,
+            suggestions=tuple(s.candidate() for s in resolution.suggestions),
+            reason=resolution.reason,
         )
 
     async def film(self, film_id: str) -> Answer:

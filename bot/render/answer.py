@@ -266,14 +266,12 @@ def answer_document(answer: Answer, *, include_recap: bool = False) -> Document:
             headline=f"Several films match “{answer.query}”. Which one do you mean?",
             blocks=(Section("Candidates", items),),
         )
-    if answer.reason:
-        return Document(title="Not found", headline=answer.reason)
     blocks: tuple[Block, ...] = ()
     if answer.suggestions:
         items = tuple((Text(c.label),) for c in answer.suggestions)
         blocks = (Section("Did you mean", items),)
     return Document(
         title="Not found",
-        headline=f"I couldn't find a film called “{answer.query}”.",
+        headline=answer.reason or f"I couldn't find a film called “{answer.query}”.",
         blocks=blocks,
     )

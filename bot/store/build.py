@@ -20,7 +20,7 @@ from typing import Any
 from bot.atomic import staged
 from bot.errors import CatalogError
 from bot.models import Film
-from bot.normalize import compact, normalize
+from bot.normalize import compact, initialisms, normalize
 from bot.records import film_to_record
 from bot.sources import fingerprint, iter_films, source_files
 from bot.store.schema import (
@@ -94,13 +94,16 @@ def _insert_films(conn: sqlite3.Connection, films: Iterable[Film]) -> tuple[int,
     """Insert the films and their names in batches; returns how many of each."""
     film_rows: list[tuple[Any, ...]] = []
     name_rows: list[tuple[Any, ...]] = []
+    initial_rows: list[tuple[str, int, int]] = []
     film_count = name_count = 0
 
     def flush() -> None:
         conn.executemany("INSERT INTO films VALUES (?,?,?,?,?,?,?,?,?)", film_rows)
         conn.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", name_rows)
+        conn.executemany("INSERT OR IGNORE INTO initials VALUES (?,?,?)", initial_rows)
         film_rows.clear()
         name_rows.clear()
+        initial_rows.clear()
 
     for film in films:
         film_count += 1
@@ -126,6 +129,9 @@ def _insert_films(conn: sqlite3.Connection, films: Iterable[Film]) -> tuple[int,
             seen_keys.add(norm)
             name_count += 1
             name_rows.append((name_count, film_count, kind, name, norm, compact(norm)))
+            initial_rows.extend(
+                (key, film.popularity or 0, name_count) for key in initialisms(name)
+            )
         if len(film_rows) >= 20_000:
             flush()
     flush()

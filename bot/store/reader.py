@@ -44,6 +44,12 @@ class NameRow:
 _FILM_COLUMNS = "f.rid, f.id, f.title, f.year, f.popularity, f.verdict, f.extras, f.directors"
 
 
+def fts_term(term: str) -> str:
+    """One FTS5 string term: quoted, with any double quote inside doubled (FTS5's own
+    escape), so no text a user typed is ever read as FTS5 query syntax."""
+    return '"' + term.replace('"', '""') + '"'
+
+
 def _name_rows(rows: Iterable[Sequence[Any]]) -> list[NameRow]:
     """Rows of ``n.kind, n.name, n.norm, <_FILM_COLUMNS>``."""
     return [NameRow(FilmRow(*r[3:]), r[0], r[1], r[2]) for r in rows]
@@ -126,7 +132,7 @@ class CatalogReader:
             f"ORDER BY hits DESC LIMIT ?) AS h JOIN names AS n ON n.nid = h.nid "
             f"JOIN films AS f ON f.rid = n.film ORDER BY h.hits DESC"
         )
-        params = [f'"{t}"' for t in terms]
+        params = [fts_term(t) for t in terms]
         rows = await self._conn.execute_fetchall(sql, (*params, limit))
         return _name_rows(rows)
 
@@ -134,12 +140,25 @@ class CatalogReader:
         """Names holding every one of ``words`` (FTS5 intersects the posting lists)."""
         if not words:
             return []
-        match = " AND ".join(f'"{w}"' for w in words)
+        match = " AND ".join(fts_term(w) for w in words)
         rows = await self._conn.execute_fetchall(
             f"SELECT n.kind, n.name, n.norm, {_FILM_COLUMNS} FROM "
             "(SELECT rowid AS nid FROM words_fts WHERE words_fts MATCH ? LIMIT ?) AS h "
             "JOIN names AS n ON n.nid = h.nid JOIN films AS f ON f.rid = n.film",
             (match, limit),
+        )
+        return _name_rows(rows)
+
+    async def initials(self, key: str, limit: int) -> list[NameRow]:
+        """Names with the acronym ``key`` (see :func:`bot.normalize.initialisms`), the most
+        popular films first."""
+        rows = await self._conn.execute_fetchall(
+            f"SELECT n.kind, n.name, n.norm, {_FILM_COLUMNS} FROM "
+            "(SELECT nid, popularity FROM initials WHERE key = ? "
+            "ORDER BY popularity DESC LIMIT ?) AS i "
+            "JOIN names AS n ON n.nid = i.nid JOIN films AS f ON f.rid = n.film "
+            "ORDER BY i.popularity DESC",
+            (key, limit),
         )
         return _name_rows(rows)
 

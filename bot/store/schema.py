@@ -8,14 +8,16 @@
 - ``words_fts``: an FTS5 word index (unicode61) over the same names;
 - ``trigram_df`` / ``word_df``: how many names hold each trigram or word, so a query can
   pick its most selective terms without touching the big posting lists;
-- ``short_prefix``: the most popular films for every 0-3 letter prefix (autocomplete).
+- ``short_prefix``: the most popular films for every 0-3 letter prefix (autocomplete);
+- ``initials``: the acronyms of every name ("tdkr", "nwh", "gotg"; see
+  :func:`bot.normalize.initialisms`), most popular film first within an acronym.
 
 :mod:`bot.store.build` writes it, :mod:`bot.store.reader` serves it.
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 KIND_TITLE, KIND_ORIGINAL, KIND_ALIAS = 0, 1, 2
 
 SCHEMA = """
@@ -45,6 +47,12 @@ CREATE VIRTUAL TABLE names_fts USING fts5(
 CREATE VIRTUAL TABLE words_fts USING fts5(
     norm, content='', detail='none', tokenize='unicode61'
 );
+CREATE TABLE initials(
+    key TEXT NOT NULL,
+    popularity INTEGER NOT NULL,
+    nid INTEGER NOT NULL,
+    PRIMARY KEY (key, popularity, nid)
+) WITHOUT ROWID;
 """
 
 INDEXES = """

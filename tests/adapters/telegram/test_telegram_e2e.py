@@ -11,6 +11,8 @@ from pathlib import Path
 from tg_fake_api import TOKEN, FakeBotApi, Updates
 from tg_html import parse
 
+ROOT = Path(__file__).resolve().parents[3]
+
 
 def command() -> list[str]:
     script = Path(sys.executable).with_name("credits-bot")
@@ -33,6 +35,7 @@ async def test_credits_bot_telegram_answers_and_exits_cleanly_on_sigterm(
         CREDITS_DB=str(catalog_db),
         CREDITS_LOG_LEVEL="DEBUG",
         PYTHONUNBUFFERED="1",
+        PYTHONPATH=str(ROOT),  # this checkout's code, wherever the package is installed from
     )
     process = await asyncio.create_subprocess_exec(
         *command(),
