@@ -9,7 +9,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,19 @@ from bot.sources import (
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
+
+
+def _code_under_test(env: dict[str, str]) -> dict[str, str]:
+    paths = [str(ROOT), *filter(None, [env.get("PYTHONPATH")])]
+    return {**env, "PYTHONPATH": os.pathsep.join(paths)}
+
+
+@pytest.fixture(scope="session")
+def code_under_test() -> Callable[[dict[str, str]], dict[str, str]]:
+    """Makes the environment of a ``credits-bot`` subprocess run this checkout's code,
+    whatever its working directory (an installed ``credits-bot`` may point at another
+    checkout, whose catalog schema differs)."""
+    return _code_under_test
 
 
 @pytest.fixture(scope="session")

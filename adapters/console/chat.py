@@ -6,15 +6,20 @@ import asyncio
 import sys
 from typing import TextIO
 
+from bot.i18n import N_, Translator, translator
 from bot.models import Ambiguous, Answer, Film, Found, NotFound
 from bot.render.answer import answer_document, recap_document
 from bot.render.text import render_text
 from bot.service import CreditsLookup
 
-HELP = """Ask about a film: a title ("children of heavn") or a question ("does iron man have
-a post credit scene?"). When several films match, type the number of the one you mean.
-Commands: recap (the plot of the last film, a spoiler), spoilers (show or hide scene
-descriptions), help, quit."""
+HELP = N_(
+    "Ask about a film: a title (“children of heavn”) or a question (“does iron man have a "
+    "post credit scene?”). When several films match, type the number of the one you mean.\n"
+    "Commands: {recap} (the plot of the last film, a spoiler), {spoilers} (show or hide "
+    "scene descriptions), {help}, {quit}."
+)
+COMMAND_WORDS = {"recap": "recap", "spoilers": "spoilers", "help": "help", "quit": "quit"}
+"""The console's commands stay these words in every language (the help names them)."""
 
 
 async def _read_line(prompt: str, stdin: TextIO, stdout: TextIO) -> str | None:
@@ -28,8 +33,14 @@ class _Console:
     """One chat session: what was shown last, and the numbered choices on offer."""
 
     def __init__(
-        self, service: CreditsLookup, spoilers: bool, stdin: TextIO, stdout: TextIO
+        self,
+        service: CreditsLookup,
+        spoilers: bool,
+        stdin: TextIO,
+        stdout: TextIO,
+        t: Translator,
     ) -> None:
+        self.t = t
         self.service = service
         self.spoilers = spoilers
         self.stdin = stdin
@@ -42,7 +53,8 @@ class _Console:
         self.stdout.write(text + "\n\n")
 
     def show(self, answer: Answer) -> None:
-        doc = answer_document(answer)
+        t = self.t
+        doc = answer_document(answer, t=t)
         text = render_text(doc, spoilers=self.spoilers, colour=self.colour)
         self.choices = []
         if isinstance(answer, Ambiguous):
@@ -51,17 +63,29 @@ class _Console:
                 f"  {i}. {c.label}" + (f" — {', '.join(c.directors)}" if c.directors else "")
                 for i, c in enumerate(answer.candidates, start=1)
             )
-            text = f"{doc.headline}\n{numbered}\nType a number to choose."
+            text = f"{doc.headline}\n{numbered}\n{t.gettext('Type a number to choose.')}"
         elif isinstance(answer, NotFound) and answer.suggestions:
             self.choices = [c.id for c in answer.suggestions]
             numbered = "\n".join(f"  {i}. {c.label}" for i, c in enumerate(answer.suggestions, 1))
-            text = f"{doc.headline}\nDid you mean:\n{numbered}\nType a number to choose."
+            text = "\n".join(
+                (
+                    doc.headline,
+                    t.gettext("Did you mean:"),
+                    numbered,
+                    t.gettext("Type a number to choose."),
+                )
+            )
         if isinstance(answer, Found):
             self.last_film = answer.film
             if answer.film.credits.scenes and not self.spoilers:
-                text += "\n(Scene descriptions are hidden: type 'spoilers' to show them.)"
+                text += "\n" + t.gettext(
+                    "(Scene descriptions are hidden: type “{command}” to show them.)",
+                    command="spoilers",
+                )
             if answer.film.recap:
-                text += "\n(Type 'recap' for the plot — spoilers!)"
+                text += "\n" + t.gettext(
+                    "(Type “{command}” for the plot — spoilers!)", command="recap"
+                )
         self.say(text)
 
     async def handle(self, text: str) -> bool:
@@ -69,23 +93,27 @@ class _Console:
         command = text.lower()
         if command in ("quit", "exit", "q", ":q", "bye"):
             return False
+        t = self.t
         if command in ("help", "?"):
-            self.say(HELP)
+            self.say(t.gettext(HELP, **COMMAND_WORDS))
         elif command == "spoilers":
             self.spoilers = not self.spoilers
-            self.say(f"Spoilers are now {'shown' if self.spoilers else 'hidden'}.")
+            if self.spoilers:
+                self.say(t.gettext("Spoilers are now shown."))
+            else:
+                self.say(t.gettext("Spoilers are now hidden."))
         elif command == "recap":
             if self.last_film is None:
-                self.say("Ask about a film first.")
+                self.say(t.gettext("Ask about a film first."))
             else:
-                recap = recap_document(self.last_film)
+                recap = recap_document(self.last_film, t)
                 self.say(render_text(recap, spoilers=True, colour=self.colour))
         elif text.isdigit() and self.choices:
             index = int(text) - 1
             if 0 <= index < len(self.choices):
                 self.show(await self.service.film(self.choices[index]))
             else:
-                self.say(f"Choose a number from 1 to {len(self.choices)}.")
+                self.say(t.gettext("Choose a number from 1 to {n}.", n=len(self.choices)))
         else:
             self.show(await self.service.ask(text))
         return True
@@ -97,11 +125,20 @@ async def chat(
     spoilers: bool = False,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
+    lang: str | None = None,
 ) -> int:
     """Read questions until end of input or ``quit``; returns the exit code."""
-    console = _Console(service, spoilers, stdin or sys.stdin, stdout or sys.stdout)
-    console.stdout.write("credits-bot — does this film have a scene during or after the credits?\n")
-    console.say("Type a film or a question; 'help' for help, 'quit' to leave.")
+    t = translator(lang)
+    console = _Console(service, spoilers, stdin or sys.stdin, stdout or sys.stdout, t)
+    banner = t.gettext("credits-bot — does this film have a scene during or after the credits?")
+    console.stdout.write(banner + "\n")
+    console.say(
+        t.gettext(
+            "Type a film or a question; “{help}” for help, “{quit}” to leave.",
+            help="help",
+            quit="quit",
+        )
+    )
     while True:
         line = await _read_line("> ", console.stdin, console.stdout)
         if line is None:

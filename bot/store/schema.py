@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 KIND_TITLE, KIND_ORIGINAL, KIND_ALIAS = 0, 1, 2
 
 SCHEMA = """

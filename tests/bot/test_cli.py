@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -138,7 +139,9 @@ def test_db_build_validate_and_import(
     assert json.loads(out)["credits"]["verdict"] == "both"
 
 
-def test_run_without_tokens_opens_the_console_chat(env: Path) -> None:
+def test_run_without_tokens_opens_the_console_chat(
+    env: Path, code_under_test: Callable[[dict[str, str]], dict[str, str]]
+) -> None:
     environ = {k: v for k, v in os.environ.items() if not k.endswith("_BOT_TOKEN")}
     proc = subprocess.run(
         [sys.executable, "-m", "credits_bot", "run"],
@@ -146,7 +149,7 @@ def test_run_without_tokens_opens_the_console_chat(env: Path) -> None:
         capture_output=True,
         text=True,
         timeout=60,
-        env=environ,
+        env=code_under_test(environ),
         cwd=env.parent,
     )
     assert proc.returncode == 0, proc.stderr
