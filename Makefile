@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run chat test lint bench clean
+.PHONY: run chat test lint bench messages clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -28,6 +28,15 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/credits-bot bench
+
+## After changing the bot's words: extract the message ids, merge them into every .po
+## (new ones arrive empty; the catalog test fails until each is translated).
+messages: $(STAMP)
+	mkdir -p build
+	$(BIN)/pybabel extract --no-location --omit-header -k NP_:1c,2 -k N_ \
+		-o build/credits.pot bot adapters credits_bot
+	$(BIN)/pybabel update --no-fuzzy-matching -D credits \
+		-i build/credits.pot -d bot/locale
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

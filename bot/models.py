@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.i18n import N_
+
 
 class Verdict(StrEnum):
     """What is known about a film's credits. ``UNKNOWN`` is never "no"."""
@@ -62,27 +64,53 @@ NOT_A_SCENE = frozenset(
 )
 """Kinds of extra that are something in the credits but no scene to wait for."""
 KIND_WORDS = {
-    "bonus": "a bonus scene",
-    "sequel-setup": "a sequel set-up",
-    "gag": "a gag",
-    "bloopers": "bloopers",
-    "audio-only": "audio",
-    "dedication": "a dedication",
-    "stills": "stills",
-    "title-card": "a title card",
-    "text-card": "a text card",
-    "musical": "a musical number",
-    "joke-credits": "joke credits",
-    "behind-the-scenes": "behind-the-scenes footage",
+    "bonus": N_("a bonus scene"),
+    "sequel-setup": N_("a sequel set-up"),
+    "gag": N_("a gag"),
+    "bloopers": N_("bloopers"),
+    "audio-only": N_("audio"),
+    "dedication": N_("a dedication"),
+    "stills": N_("stills"),
+    "title-card": N_("a title card"),
+    "text-card": N_("a text card"),
+    "musical": N_("a musical number"),
+    "joke-credits": N_("joke credits"),
+    "behind-the-scenes": N_("behind-the-scenes footage"),
 }
-"""How each kind is named in a sentence ("only a title card after the credits")."""
+"""How each kind is named in a sentence ("only a title card after the credits"): message
+ids, translated where they are shown."""
 
 
-def only_extras(credits: Credits) -> str | None:
-    """The one rule for "only extras": ``"a dedication during the credits"`` when nothing
-    but such extras is recorded (as described scenes, or as the kinds a listing names),
-    else None. The answer's headline and every list of choices use it, so they never
-    disagree."""
+@dataclass(frozen=True, slots=True)
+class OnlyExtras:
+    """What a film has in its credits when it has extras but no scene: the kinds, and
+    where they come (``during``, ``after`` or ``both``). Language-neutral: the renderer
+    puts it into words."""
+
+    kinds: tuple[str, ...]
+    where: str
+
+    @property
+    def code(self) -> str:
+        """``after:dedication,stills``: how the catalog and a :class:`Choice` carry it."""
+        return f"{self.where}:{','.join(self.kinds)}"
+
+    @classmethod
+    def parse(cls, code: str | None) -> OnlyExtras | None:
+        """The value of :attr:`code`, or None for anything else."""
+        where, sep, kinds = (code or "").partition(":")
+        names = tuple(k for k in kinds.split(",") if k)
+        if not sep or where not in ("during", "after", "both") or not names:
+            return None
+        if not all(k in NOT_A_SCENE for k in names):
+            return None
+        return cls(names, where)
+
+
+def only_extras(credits: Credits) -> OnlyExtras | None:
+    """The one rule for "only extras": what extras there are when nothing but such extras
+    is recorded (as described scenes, or as the kinds a listing names), else None. The
+    answer's headline and every list of choices use it, so they never disagree."""
     if credits.scenes:
         kinds = {s.kind for s in credits.scenes}
         positions = {s.position for s in credits.scenes}
@@ -95,13 +123,9 @@ def only_extras(credits: Credits) -> str | None:
         }.get(credits.verdict, set())
     if not kinds or not positions or not kinds <= NOT_A_SCENE:
         return None
-    if len(positions) == 2:
-        where = "during and after"
-    else:
-        where = "during" if Position.DURING in positions else "after"
-    named = [KIND_WORDS[k] for k in sorted(k for k in kinds if k)]
-    what = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
-    return f"{what} {where} the credits"
+    where = "during" if Position.DURING in positions else "after"
+    kept = tuple(sorted(k for k in kinds if k))
+    return OnlyExtras(kept, "both" if len(positions) == 2 else where)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +164,9 @@ class Credits:
 
     @property
     def only_extras(self) -> str | None:
-        """See :func:`only_extras`."""
-        return only_extras(self)
+        """See :func:`only_extras`: its :attr:`OnlyExtras.code` (what the catalog stores)."""
+        found = only_extras(self)
+        return found.code if found else None
 
     @property
     def during(self) -> int:
@@ -239,7 +264,8 @@ class Choice:
     year: int
     verdict: Verdict
     only_extras: str | None = None
-    """What :func:`only_extras` says of the film's credits, when it says anything."""
+    """What :func:`only_extras` says of the film's credits (its code), when it says
+    anything."""
 
     @property
     def label(self) -> str:
@@ -274,7 +300,12 @@ class NotFound:
     query: str
     suggestions: tuple[Candidate, ...] = ()
     reason: str | None = None
-    """Why nothing was looked up (e.g. the question was empty), for a short reply."""
+    """Why nothing was answered, for a short reply: one of the core's message ids
+    (:mod:`bot.texts`), translated by the renderer."""
+    reason_films: tuple[str, ...] = ()
+    """For :data:`bot.texts.NOT_THIS_ONE`: the films the catalog has ("Dune (2021)")."""
+    reason_missing: str | None = None
+    """For :data:`bot.texts.NOT_THIS_ONE`: the film asked for that it does not have."""
 
 
 Answer = Found | Ambiguous | NotFound

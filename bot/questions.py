@@ -2,7 +2,10 @@
 
 People ask "does iron man have an end credit scene?", "anything after the credits of
 black widow", "thor ragnarok post credits?", "should I stay after Dune (2021)", or just
-type a title. The question words are peeled off; what remains is the title, left for the
+type a title; or they ask in Spanish, Portuguese, French, German, Russian or Persian
+("¿tiene escena post créditos Iron Man?", "hat Iron Man eine Post-Credit-Szene",
+"есть ли сцена после титров в Мстителях", "آیا مرد آهنی صحنه پس از تیتراژ دارد").
+The question words are peeled off; what remains is the title, left for the
 resolver to match (a trailing bare year stays in the title: "Blade Runner 2049" is one).
 """
 
@@ -63,18 +66,91 @@ _PATTERNS = [
     re.compile(r"^(?P<t>.+?)[\s,:;-]+(?:any\s+)?(?:stingers?|credits?\s+scenes?)$"),
 ]
 
+
+# --- other languages: the verbs that ask, the phrase that names an extra, the words that
+# come before the title. Each language gets the same shapes: "<verb> <phrase> <prep> X",
+# "<verb> X <phrase>", "X <verb> <phrase>", "<phrase> <prep> X" and "X <phrase>".
+_OTHER_LANGUAGES: tuple[tuple[str, str, str], ...] = (
+    (  # Spanish: ¿tiene escena post créditos Iron Man? / ¿hay escenas después de los créditos en X?
+        r"(?:tiene|tienen|hay|trae)",
+        r"(?:(?:una?|alguna|algo|las?|los)\s+)?(?:escenas?\s+)?(?:(?:post|pos|tras|después\s+de|"
+        r"durante|a\s+mitad\s+de|al\s+final\s+de)[\s-]*(?:los\s+)?)(?:créditos|creditos)|"
+        r"escenas?\s+(?:extra|adicional|oculta)s?",
+        r"(?:en|de|para)(?:\s+(?:la\s+)?película)?",
+    ),
+    (  # Portuguese: Iron Man tem cena pós-créditos? / tem cena pós-créditos em X?
+        r"(?:tem|têm|possui|há|existe)",
+        r"(?:(?:uma|alguma|algo)\s+)?(?:cenas?\s+)?(?:(?:pós|pos|após|depois\s+d[oa]s?|durante|"
+        r"no\s+meio\s+d[oa]s?|no\s+final\s+d[oa]s?)[\s-]*(?:os\s+)?)(?:créditos|creditos)|"
+        r"cenas?\s+(?:extra|adiciona)(?:s|is)?",
+        r"(?:em|no|na|de|do|da|para)(?:\s+(?:o\s+)?filme)?",
+    ),
+    (  # French: Iron Man a-t-il une scène post-générique ? / y a-t-il une scène ... dans X
+        r"(?:a[\s-]t[\s-](?:il|elle)|ont[\s-](?:ils|elles)|y\s+a[\s-]t[\s-]il|il\s+y\s+a|"
+        r"est[\s-]ce\s+qu[’']il\s+y\s+a|possède[\s-]t[\s-]il)",
+        r"(?:(?:une|des|un|quelque\s+chose)\s+)?(?:scènes?\s+)?(?:(?:post|après(?:\s+le)?|pendant(?:\s+le)?|"
+        r"en\s+milieu\s+de|à\s+la\s+fin\s+du|au\s+milieu\s+du)[\s-]*)(?:générique|credits?|crédits?)|"
+        r"scènes?\s+(?:cachée|bonus|supplémentaire)s?",
+        r"(?:dans|pour|de|du|d[’'])(?:\s+(?:le\s+)?film)?",
+    ),
+    (  # German: hat Iron Man eine Post-Credit-Szene / gibt es eine Szene nach dem Abspann bei X
+        r"(?:hat|haben|gibt\s+es|kommt)",
+        r"(?:(?:eine?n?|irgendeine|noch\s+eine|was|etwas)\s+)?(?:(?:post|mid|after|end)[\s-]*"
+        r"credits?[\s-]*(?:szenen?|scenes?)|(?:abspann|nachspann)[\s-]*szenen?|(?:szenen?\s+)?"
+        r"(?:nach|während|im|in\s+der\s+mitte)\s+(?:dem|des|vom)?\s*(?:abspanns?|nachspanns?|credits))",
+        r"(?:in|bei|von|zu|für)(?:\s+(?:dem\s+)?film)?",
+    ),
+    (  # Russian: есть ли сцена после титров в Мстителях / у X есть сцена после титров?
+        r"(?:есть\s+ли|будет\s+ли|есть|имеется\s+ли)",
+        r"(?:(?:какая-?(?:то|нибудь)|ещё)\s+)?(?:(?:сцен[аыу]?|что-?(?:то|нибудь))\s+)?"
+        r"(?:после|во\s+время|посреди|в\s+конце|в\s+середине)\s+титров|посттитров\w*\s+сцен\w*|"
+        r"сцен\w*\s+посреди\s+титров",
+        r"(?:в|у|для|к)(?:\s+фильм[еау])?",
+    ),
+    (  # Persian: آیا مرد آهنی صحنه پس از تیتراژ دارد
+        r"(?:دارد|داره|هست|وجود\s+دارد|دارند)",
+        r"(?:یک\s+|هیچ\s+)?(?:صحنه(?:ٔ|ی|\u200cای|\s+ای)?|سکانس(?:ی)?|چیزی)\s+(?:(?:پس|بعد)\s+از|وسط|حین|در\s+حین)\s+"
+        r"تیتراژ(?:\s+پایانی)?|(?:پست|پس)\s*(?:کردیت|کریدیت)",
+        r"(?:در|برای)(?:\s+فیلم)?",
+    ),
+)
+
+
+def _language_patterns() -> list[re.Pattern[str]]:
+    out: list[re.Pattern[str]] = []
+    for verb, phrase, prep in _OTHER_LANGUAGES:
+        p = f"(?:{phrase})"
+        out += [
+            re.compile(rf"^{verb}\s+{p}\s+(?:{prep}\s+)?(?P<t>.+)$"),
+            re.compile(rf"^(?:{prep}\s+)?(?P<t>.+?)\s+{verb}\s+{p}$"),
+            re.compile(rf"^{verb}\s+(?P<t>.+?)\s+{p}$"),
+            re.compile(rf"^(?:{prep}\s+)?(?P<t>.+?)\s+{p}\s+{verb}$"),
+            re.compile(rf"^{p}\s+{prep}\s+(?P<t>.+)$"),
+            re.compile(rf"^(?P<t>.+?)[\s,:;-]+{p}$"),
+        ]
+    return out
+
+
+_PATTERNS += _language_patterns()
+
 _LEADING_NOISE = re.compile(
     r"^(?:(?:hey|hi|hello|yo|ok|okay|so|um+|uh+|quick\s+question|question|please|pls|plz|"
-    r"bot|credits?bot)[\s,:!.-]+)+"
+    r"bot|credits?bot|hola|oi|olá|salut|bonjour|hallo|привет|سلام|آیا)[\s,:!.-]+|[¿¡]\s*)+"
 )
 _TRAILING_NOISE = re.compile(
     r"(?:[\s,]+(?:please|pls|plz|thanks|thank\s+you|thx|or\s+not|at\s+all|anyone|"
-    r"lol|\?+))+$"
+    r"lol|por\s+favor|gracias|obrigad[oa]|merci|s[’']il\s+(?:te|vous)\s+pla[iî]t|bitte|danke|"
+    r"пожалуйста|спасибо|لطفاً|لطفا|ممنون|\?+|؟+))+$"
 )
-_THE_MOVIE = re.compile(r"^the\s+(?:new\s+)?(?:movie|film)\s+(?=\S)", re.IGNORECASE)
+_THE_MOVIE = re.compile(
+    r"^(?:the\s+(?:new\s+)?(?:movie|film)|la\s+película|o\s+filme|le\s+film|der\s+film|"
+    r"фильм[еау]?|فیلم)\s+(?=\S)",
+    re.IGNORECASE,
+)
 _YEAR_IN_PARENS = re.compile(r"^(?P<t>.*?\S)\s*[(\[](?P<y>(?:18[89]|19\d|20\d)\d)[)\]]$")
 _YEAR_SPOKEN = re.compile(r"^(?P<t>.*?\S)\s+(?:from|of|in|released\s+in)\s+(?P<y>(?:19|20)\d\d)$")
-_QUOTES = "\"'“”‘’«»`"
+_QUOTES = "\"'“”‘’«»„`"
+_PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +165,7 @@ def _clean(text: str) -> str:
 
 
 def _strip_title(title: str) -> str:
-    title = title.strip().rstrip("?!.…, ").strip()
+    title = title.strip().rstrip("?!.…,؟ ").strip().lstrip("¿¡").strip()
     if len(title) >= 2 and title[0] in _QUOTES and title[-1] in _QUOTES:
         title = title[1:-1].strip()
     return title.strip(_QUOTES + " ").strip()
@@ -104,7 +180,9 @@ def parse_question(text: str) -> ParsedQuestion | None:
     # Work on the lowercase text to find where the title is; cut it from the original so
     # its spelling survives (case-folding only shortens "ß"-like characters, so check).
     same_length = len(lowered) == len(cleaned)
-    body = lowered.rstrip("?!. ")
+    # Arabic yeh and kaf are spelt as Persian ones for matching (same length).
+    lowered = lowered.translate(_PERSIAN_LETTERS)
+    body = lowered.rstrip("?!.؟ ")
     body = _TRAILING_NOISE.sub("", body)
     body = _LEADING_NOISE.sub("", body)
     start = lowered.find(body) if body else -1

@@ -33,6 +33,7 @@ from bot.models import Candidate, Match, MatchMethod
 from bot.normalize import ACRONYM_MAX, ACRONYM_MIN, compact, normalize, trigrams
 from bot.store.reader import CatalogReader, FilmRow, NameRow
 from bot.store.schema import KIND_TITLE
+from bot.texts import NOT_THIS_ONE
 
 ACCEPT = 90.0
 SUGGEST = 75.0
@@ -101,6 +102,8 @@ class Resolution:
     suggestions: tuple[Scored, ...] = ()
     """Set when nothing was found but something came close."""
     reason: str | None = None
+    reason_films: tuple[str, ...] = ()
+    reason_missing: str | None = None
     """Why the close films are not the answer ("the catalog has X (2019), not X (1994)")."""
 
 
@@ -377,19 +380,19 @@ def _not_found(scored: list[Scored], year: int | None, typed: str) -> Resolution
     if not named:
         return Resolution(suggestions=suggestions)
     named = sorted(named[:5], key=lambda s: (s.row.year, s.row.title))
-    has = _and([f"{s.row.title} ({s.row.year})" for s in named])
+    has = tuple(f"{s.row.title} ({s.row.year})" for s in named)
     if named[0].held == HELD_YEAR and year is not None:
         missing = f"{named[0].row.title} ({year})"
     else:
         missing = f"“{typed}”"
-    reason = f"The catalog has {has}, but not {missing}."
     first = tuple(replace(s, score=min(s.score, HELD)) for s in named)
     rest = tuple(s for s in suggestions if s.row.rid not in {n.row.rid for n in named})
-    return Resolution(suggestions=(first + rest)[:5], reason=reason)
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+    return Resolution(
+        suggestions=(first + rest)[:5],
+        reason=NOT_THIS_ONE,
+        reason_films=has,
+        reason_missing=missing,
+    )
 
 
 def _select(df: dict[str, int], budget: int) -> list[str]:

@@ -108,6 +108,8 @@ class CreditsService:
             query=shown,
             suggestions=tuple(s.candidate() for s in resolution.suggestions),
             reason=resolution.reason,
+            reason_films=resolution.reason_films,
+            reason_missing=resolution.reason_missing,
         )
 
     async def film(self, film_id: str) -> Answer:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import BotError
+from bot.i18n import LANGUAGES, NAMES, supported, translator
 from bot.imports.commands import IMPORT_COMMANDS, add_parsers, run_import
 from bot.live import LiveService
 from bot.models import Ambiguous, Found
@@ -60,6 +61,19 @@ def _common() -> _Parser:
     return common
 
 
+LANG_HELP = "answer in this language: " + ", ".join(f"{c} ({NAMES[c]})" for c in LANGUAGES)
+
+
+def _language(code: str) -> str:
+    """``--lang``: a supported language (``es``, ``pt-BR``, ``de_AT``...), else an error."""
+    lang = supported(code)
+    if lang is None:
+        raise argparse.ArgumentTypeError(
+            f"unsupported language {code!r} (choose from {', '.join(LANGUAGES)})"
+        )
+    return lang
+
+
 def _parser() -> argparse.ArgumentParser:
     common = _common()
 
@@ -72,13 +86,17 @@ def _parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", parents=[common], help="answer one question")
     ask.add_argument("query", nargs="+", help="a title or a question")
-    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument(
+        "--json", action="store_true", help="print the answer as JSON (in no language)"
+    )
+    ask.add_argument("--lang", type=_language, default="en", help=LANG_HELP)
     ask.add_argument(
         "--spoilers", action="store_true", help="show scene descriptions and the recap"
     )
 
     chat = sub.add_parser("chat", parents=[common], help="interactive console chat")
     chat.add_argument("--spoilers", action="store_true", help="show spoilers without asking")
+    chat.add_argument("--lang", type=_language, default="en", help=LANG_HELP)
 
     sub.add_parser(
         "run", parents=[common], help="start every platform that has a token (or the console chat)"
@@ -128,7 +146,8 @@ async def _ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
     else:
-        doc = answer_document(answer, include_recap=args.spoilers)
+        t = translator(args.lang)
+        doc = answer_document(answer, include_recap=args.spoilers, t=t)
         print(render_text(doc, spoilers=args.spoilers, colour=sys.stdout.isatty()))
     if isinstance(answer, Found):
         return EXIT_OK
@@ -140,7 +159,12 @@ async def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
     async with await _open_service(settings) as service, await open_state(settings) as state:
         reports = Reports(state, service.reader)
-        return await chat(service, spoilers=getattr(args, "spoilers", False), reports=reports)
+        return await chat(
+            service,
+            spoilers=getattr(args, "spoilers", False),
+            lang=getattr(args, "lang", None),
+            reports=reports,
+        )
 
 
 def _db(args: argparse.Namespace, settings: Settings) -> int:

@@ -9,12 +9,29 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.models import (
+    Ambiguous,
+    Answer,
+    Candidate,
+    Credits,
+    Film,
+    Found,
+    Match,
+    MatchMethod,
+    NotFound,
+    Position,
+    Ratings,
+    Scene,
+    Verdict,
+    WorthStaying,
+)
 from bot.records import Located
 from bot.service import CreditsService
 from bot.sources import (
@@ -23,9 +40,23 @@ from bot.sources import (
     source_files,
     source_layer,
 )
+from bot.texts import EMPTY_QUESTION
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
+
+
+def _code_under_test(env: dict[str, str]) -> dict[str, str]:
+    paths = [str(ROOT), *filter(None, [env.get("PYTHONPATH")])]
+    return {**env, "PYTHONPATH": os.pathsep.join(paths)}
+
+
+@pytest.fixture(scope="session")
+def code_under_test() -> Callable[[dict[str, str]], dict[str, str]]:
+    """Makes the environment of a ``credits-bot`` subprocess run this checkout's code,
+    whatever its working directory (an installed ``credits-bot`` may point at another
+    checkout, whose catalog schema differs)."""
+    return _code_under_test
 
 
 @pytest.fixture(scope="session")
@@ -143,3 +174,47 @@ async def service(catalog_db: Path) -> AsyncIterator[CreditsService]:
         yield svc
     finally:
         await svc.close()
+
+
+SECRET_SCENE = "SECRET-SCENE: the villain || <b>@everyone</b> returns."
+SECRET_RECAP = "SECRET-RECAP: the twist *happens*."
+
+
+@pytest.fixture(scope="session")
+def answers_to_translate() -> list[tuple[str, Answer]]:
+    """One answer of every shape the bot words: the five verdicts, the "only extras"
+    wordings, a listing's kinds, a loose match, ambiguity and not found (the hostile
+    query and the secrets test escaping and spoilers in every language)."""
+    during = Scene(Position.DURING, SECRET_SCENE, "gag", "after the first block")
+    after = Scene(Position.AFTER, SECRET_SCENE, "sequel-setup")
+
+    def found(credits: Credits, **kw: Any) -> Found:
+        f = Film(
+            "some-film-2000", "Some Film", 2000, runtime_minutes=101,
+            directors=("A. Director", "B. Director"), languages=("fa",),
+            ratings=Ratings(metascore=80, metacritic_user=7.5, tomatometer=90, audience=85),
+            synopsis="Two siblings share one pair of shoes.", recap=SECRET_RECAP,
+            original_title="بچه‌های آسمان", credits=credits,
+        )  # fmt: skip
+        return Found("some film", f, Match(MatchMethod.EXACT, 100, "Some Film"), **kw)
+
+    src = "test"
+    dune = Candidate("dune-2021", "Dune", 2021, 90.0, ("Denis Villeneuve",))
+    query = "Dune || <b>@everyone</b>"
+    return [
+        ("none", found(Credits(Verdict.NONE, (), src))),
+        ("during", found(Credits(Verdict.DURING, (during,), src, worth_staying=WorthStaying(1, 1)))),
+        ("after", found(Credits(Verdict.AFTER, (after, after), src, worth_staying=WorthStaying(30, 41)))),
+        ("both", found(Credits(Verdict.BOTH, (during, after), src))),
+        ("unknown", found(Credits())),
+        ("only-during", found(Credits(Verdict.DURING, (), src, extras=("dedication",)))),
+        ("only-after", found(Credits(Verdict.AFTER, (), src, extras=("title-card", "stills")))),
+        ("only-both", found(Credits(Verdict.BOTH, (Scene(Position.DURING, SECRET_SCENE, "audio-only"), Scene(Position.AFTER, None, "stills")), src))),
+        ("listed", found(Credits(Verdict.BOTH, (), src, extras=("bonus", "musical")))),
+        ("something", found(Credits(Verdict.AFTER, (), src))),
+        ("fuzzy", Found(query, found(Credits(Verdict.AFTER, (after,), src)).film, Match(MatchMethod.FUZZY, 80, "Some Film"), (dune,))),
+        ("ambiguous", Ambiguous(query, (dune, Candidate("dune-1984", "Dune", 1984, 88.0)))),
+        ("not-found", NotFound(query, (dune,))),
+        ("not-found-bare", NotFound(query)),
+        ("empty", NotFound("", reason=EMPTY_QUESTION)),
+    ]  # fmt: skip

@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord.failures import report_error
+from adapters.discord.language import CommandTranslator
 from adapters.discord.markup import CHOICE_NAME_LIMIT, NO_MENTIONS, plain
 from adapters.discord.replies import (
     DYNAMIC_ITEMS,
@@ -22,6 +23,7 @@ from adapters.discord.replies import (
     is_film_id,
     service_of,
 )
+from bot.i18n import N_, NP_
 from bot.limits import MAX_QUESTION
 from bot.service import CreditsLookup
 from bot.settings import Settings
@@ -73,6 +75,7 @@ class CreditsClient(discord.Client):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*DYNAMIC_ITEMS)
+        await self.tree.set_translator(CommandTranslator())
         if self.sync_commands:
             await sync_commands(self.tree, self.guild_id)
 
@@ -145,21 +148,40 @@ async def _autocomplete(
         return []
 
 
+COMMAND = "discord command"
+"""The message context of a command's or an option's name (a lowercase word)."""
+CREDITS = NP_("discord command", "credits")
+RECAP = NP_("discord command", "recap")
+TITLE = NP_("discord command", "title")
+
+
+def _name(name: str) -> app_commands.locale_str:
+    return app_commands.locale_str(name, context=COMMAND)
+
+
 def build_commands() -> list[app_commands.Command[Any, ..., None]]:
-    """Fresh command objects for one tree: ``/credits`` and ``/recap``."""
+    """Fresh command objects for one tree: ``/credits`` and ``/recap``, their names and
+    descriptions translated by :class:`CommandTranslator` when they are registered."""
+    ls = app_commands.locale_str
+    example = ls(N_("The film, e.g. Iron Man or Dune 2021"))
 
     @app_commands.command(
-        name="credits", description="Is there a scene during or after the credits of a film?"
+        name=_name(CREDITS),
+        description=ls(N_("Is there a scene during or after the credits of a film?")),
     )
-    @app_commands.describe(title="The film, e.g. Iron Man or Dune 2021")
+    @app_commands.rename(title=_name(TITLE))
+    @app_commands.describe(title=example)
     @app_commands.autocomplete(title=_autocomplete)
     @app_commands.allowed_installs(guilds=True, users=True)
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     async def credits(interaction: discord.Interaction[Any], title: str) -> None:
         await answer_title(interaction, service_of(interaction), title, Mode.CREDITS)
 
-    @app_commands.command(name="recap", description="What happens in a film (behind spoilers).")
-    @app_commands.describe(title="The film, e.g. Iron Man or Dune 2021")
+    @app_commands.command(
+        name=_name(RECAP), description=ls(N_("What happens in a film (behind spoilers)."))
+    )
+    @app_commands.rename(title=_name(TITLE))
+    @app_commands.describe(title=example)
     @app_commands.autocomplete(title=_autocomplete)
     @app_commands.allowed_installs(guilds=True, users=True)
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)

@@ -8,6 +8,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from adapters.discord.language import translator_for
 from adapters.discord.markup import CONTENT_LIMIT, NO_MENTIONS, escape_trimmed
 from bot.errors import BotError
 from bot.texts import APOLOGY
@@ -44,7 +45,10 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
     )
     if interaction.type is discord.InteractionType.autocomplete:
         return  # an autocomplete cannot carry a message; Discord shows "loading failed"
-    text = str(cause) if isinstance(cause, BotError) and str(cause) else APOLOGY
+    if isinstance(cause, BotError) and str(cause):
+        text = str(cause)
+    else:
+        text = translator_for(interaction).gettext(APOLOGY)
     text = escape_trimmed(text, CONTENT_LIMIT)
     try:
         if interaction.response.is_done():

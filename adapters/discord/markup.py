@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.i18n import N_, translator
 from bot.models import Verdict
 from bot.render.document import (
     Document,
@@ -45,7 +46,9 @@ CHOICE_NAME_LIMIT = 100
 
 ELLIPSIS = "…"
 SPOILER_MARK = "||"
-SPOILER_FOOTER = "Scene descriptions and plot details are hidden: click a dark bar to reveal it."
+SPOILER_FOOTER = N_(
+    "Scene descriptions and plot details are hidden: click a dark bar to reveal it."
+)
 
 NO_MENTIONS = discord.AllowedMentions.none()
 """Passed with every message: nothing the bot says can ping anybody."""
@@ -286,7 +289,7 @@ def _header(doc: Document) -> discord.Embed:
                     break
                 embed.add_field(name=name, value=value, inline=item.inline)
     if doc.spoilers():
-        embed.set_footer(text=SPOILER_FOOTER)
+        embed.set_footer(text=translator(doc.language).gettext(SPOILER_FOOTER))
     return embed
 
 

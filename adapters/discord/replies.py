@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import discord
 
 from adapters.discord.failures import report_error
+from adapters.discord.language import translator_for
 from adapters.discord.markup import (
     BUTTON_LABEL_LIMIT,
     CONTENT_LIMIT,
@@ -28,6 +29,7 @@ from adapters.discord.markup import (
     escape_trimmed,
     plain,
 )
+from bot.i18n import ENGLISH, Translator
 from bot.limits import MAX_FILM_ID, MAX_QUESTION
 from bot.models import (
     Ambiguous,
@@ -121,39 +123,40 @@ def text_reply(doc: Document, view: discord.ui.View | None = None) -> Reply:
     return Reply([Page(content=chunks[0] if chunks else "\u200b")], view, ephemeral=True)
 
 
-def film_reply(answer: Found, mode: Mode) -> Reply:
+def film_reply(answer: Found, mode: Mode, t: Translator = ENGLISH) -> Reply:
     """The answer about one film (with its buttons), or its recap."""
     if mode is Mode.RECAP:
-        return embed_reply(recap_document(answer.film))
-    return embed_reply(answer_document(answer), answer_view(answer.film))
+        return embed_reply(recap_document(answer.film, t))
+    return embed_reply(answer_document(answer, t=t), answer_view(answer.film, t))
 
 
-def build_reply(answer: Answer, mode: Mode, user_id: int) -> Reply:
+def build_reply(answer: Answer, mode: Mode, user_id: int, t: Translator = ENGLISH) -> Reply:
     """The reply to an answer: public for a film or a choice, ephemeral when not found."""
     if isinstance(answer, Found):
-        return film_reply(answer, mode)
+        return film_reply(answer, mode, t)
     if isinstance(answer, Ambiguous):
-        doc = answer_document(answer)
-        return embed_reply(doc, choice_view(answer.candidates, mode, user_id))
-    return not_found_reply(answer, mode)
+        doc = answer_document(answer, t=t)
+        return embed_reply(doc, choice_view(answer.candidates, mode, user_id, t))
+    return not_found_reply(answer, mode, t)
 
 
-def not_found_reply(answer: NotFound, mode: Mode) -> Reply:
-    doc = answer_document(answer)
+def not_found_reply(answer: NotFound, mode: Mode, t: Translator = ENGLISH) -> Reply:
+    doc = answer_document(answer, t=t)
     view = suggestion_view(answer.suggestions, mode)
     if view is not None:
         doc = Document(
             title=doc.title,
             headline=doc.headline,
-            blocks=(Paragraph((Text("Did you mean one of these?"),)),),
+            blocks=(Paragraph((Text(t.gettext("Did you mean one of these?")),)),),
+            language=doc.language,
         )
     return text_reply(doc, view)
 
 
-def answer_view(film: Film) -> discord.ui.View | None:
+def answer_view(film: Film, t: Translator = ENGLISH) -> discord.ui.View | None:
     view = discord.ui.View(timeout=None)
     if film.recap:
-        view.add_item(RecapButton(film.id))
+        view.add_item(RecapButton(film.id, t.gettext("Recap")))
     if film.imdb_id and _IMDB_ID.fullmatch(film.imdb_id):
         view.add_item(
             discord.ui.Button(label="IMDb", url=f"https://www.imdb.com/title/{film.imdb_id}/")
@@ -161,9 +164,11 @@ def answer_view(film: Film) -> discord.ui.View | None:
     return view if view.children else None
 
 
-def choice_view(candidates: Sequence[Candidate], mode: Mode, user_id: int) -> discord.ui.View:
+def choice_view(
+    candidates: Sequence[Candidate], mode: Mode, user_id: int, t: Translator = ENGLISH
+) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(PickSelect(mode, user_id, candidates))
+    view.add_item(PickSelect(mode, user_id, candidates, t.gettext("Which film do you mean?")))
     return view
 
 
@@ -226,7 +231,8 @@ async def answer_title(
 ) -> None:
     """``/credits`` and ``/recap``: resolve the title option and reply."""
     answer = await in_time(interaction, resolve(service, text))
-    await send(interaction, build_reply(answer, mode, interaction.user.id))
+    t = translator_for(interaction)
+    await send(interaction, build_reply(answer, mode, interaction.user.id, t))
 
 
 # --- components ----------------------------------------------------------------------------
@@ -252,10 +258,10 @@ class RecapButton(
 ):
     """Under an answer: posts the film's plot recap, inside spoilers."""
 
-    def __init__(self, film_id: str) -> None:
+    def __init__(self, film_id: str, label: str = "Recap") -> None:
         super().__init__(
             discord.ui.Button(
-                label="Recap",
+                label=plain(label, BUTTON_LABEL_LIMIT) or "Recap",
                 emoji="\N{OPEN BOOK}",
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"credits:recap:{film_id}",
@@ -275,10 +281,11 @@ class RecapButton(
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         answer = await in_time(interaction, service_of(interaction).film(self.film_id))
+        t = translator_for(interaction)
         if isinstance(answer, Found):
-            await send(interaction, film_reply(answer, Mode.RECAP))
+            await send(interaction, film_reply(answer, Mode.RECAP, t))
         else:
-            await send(interaction, build_reply(answer, Mode.RECAP, interaction.user.id))
+            await send(interaction, build_reply(answer, Mode.RECAP, interaction.user.id, t))
 
 
 class FilmButton(
@@ -312,19 +319,22 @@ class FilmButton(
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         answer = await service_of(interaction).film(self.film_id)
+        t = translator_for(interaction)
         if not isinstance(answer, Found):
-            await replace(interaction, build_reply(answer, self.mode, interaction.user.id))
+            await replace(interaction, build_reply(answer, self.mode, interaction.user.id, t))
             return
         # The suggestions were only for the asker: close them, then answer in the open.
-        what = "the recap of " if self.mode is Mode.RECAP else ""
-        note = f"Showing {what}{answer.film.label}."
+        if self.mode is Mode.RECAP:
+            note = t.gettext("Showing the recap of {film}.", film=answer.film.label)
+        else:
+            note = t.gettext("Showing {film}.", film=answer.film.label)
         await interaction.response.edit_message(
             content=escape_trimmed(note, CONTENT_LIMIT),
             embeds=[],
             view=None,
             allowed_mentions=NO_MENTIONS,
         )
-        reply = film_reply(answer, self.mode)
+        reply = film_reply(answer, self.mode, t)
         await send(interaction, reply)
 
 
@@ -335,7 +345,14 @@ class PickSelect(
 ):
     """The choice between films with one title: the asker's pick edits the message."""
 
-    def __init__(self, mode: Mode, user_id: int, candidates: Sequence[Candidate] = (), /) -> None:
+    def __init__(
+        self,
+        mode: Mode,
+        user_id: int,
+        candidates: Sequence[Candidate] = (),
+        placeholder: str = "Which film do you mean?",
+        /,
+    ) -> None:
         options = [
             discord.SelectOption(
                 label=plain(candidate_line(c), SELECT_OPTION_LIMIT) or c.id,
@@ -347,7 +364,7 @@ class PickSelect(
         super().__init__(
             discord.ui.Select(
                 custom_id=f"credits:pick:{mode}:{user_id}",
-                placeholder="Which film do you mean?",
+                placeholder=plain(placeholder, SELECT_OPTION_LIMIT),
                 min_values=1,
                 max_values=1,
                 options=options or [discord.SelectOption(label="-", value="-")],
@@ -372,7 +389,7 @@ class PickSelect(
             await interaction.response.defer()
             return
         answer = await service_of(interaction).film(values[0])
-        reply = build_reply(answer, self.mode, interaction.user.id)
+        reply = build_reply(answer, self.mode, interaction.user.id, translator_for(interaction))
         if interaction.user.id == self.user_id and isinstance(answer, Found):
             await replace(interaction, reply)
         else:

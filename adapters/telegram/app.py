@@ -13,7 +13,7 @@ from bot.errors import ConfigError
 from bot.service import CreditsLookup
 from bot.settings import Settings
 
-from .handlers import COMMANDS, TelegramApp, TelegramHandlers
+from .handlers import TelegramApp, TelegramHandlers, command_menus
 
 RATE_LIMIT_RETRIES = 3
 """How often a request that got a 429 (flood control) is retried after ``retry_after``."""
@@ -89,5 +89,10 @@ def build_application(
 
 
 async def set_commands(bot: Bot) -> None:
-    """The command list Telegram shows in the "/" menu."""
-    await bot.set_my_commands([BotCommand(name, description) for name, description in COMMANDS])
+    """The command list Telegram shows in the "/" menu: one call per language (the
+    English one, without a language code, is what everybody else sees)."""
+    for code, commands in command_menus():
+        await bot.set_my_commands(
+            [BotCommand(name, description) for name, description in commands],
+            language_code=code,
+        )

@@ -35,10 +35,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.i18n import LANGUAGES, N_, Translator, choose_language, translator
 from bot.limits import MAX_QUESTION
 from bot.models import Ambiguous, Answer, Found
 from bot.render.answer import answer_document, choice_words, film_document, recap_document
-from bot.render.document import Document, Paragraph, Section, Style, Text
+from bot.render.document import Document, Paragraph, Section, Text
 from bot.service import CreditsLookup
 from bot.texts import APOLOGY, GONE, STALE_BUTTON
 
@@ -55,51 +56,99 @@ INLINE_CACHE_SECONDS = 60
 
 
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("credits", "Does a film have a scene during or after the credits?"),
-    ("recap", "What happens in a film (hidden behind a spoiler)"),
-    ("help", "What I do, with examples"),
+    ("credits", N_("Does a film have a scene during or after the credits?")),
+    ("recap", N_("What happens in a film (hidden behind a spoiler)")),
+    ("help", N_("What I do, with examples")),
 )
-"""Sent with ``setMyCommands`` at start-up."""
+"""Sent with ``setMyCommands`` at start-up: the descriptions once per language."""
+
+
+def command_menus() -> list[tuple[str | None, list[tuple[str, str]]]]:
+    """``(language_code, commands)`` for each ``setMyCommands`` call: English for everyone
+    (no language code), then each other language for users whose app uses it. Telegram
+    takes a two-letter code, so Brazilian Portuguese is offered to every ``pt`` user."""
+    menus: list[tuple[str | None, list[tuple[str, str]]]] = []
+    for lang in LANGUAGES:
+        t = translator(lang)
+        code = None if lang == "en" else lang.split("_")[0]
+        menus.append((code, [(name, t.gettext(text)) for name, text in COMMANDS]))
+    return menus
+
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
-def help_document(bot_username: str) -> Document:
+def help_document(bot_username: str, t: Translator | None = None) -> Document:
+    t = t or translator()
     at = f"@{bot_username}"
     examples = (
         "/credits Iron Man",
         "/recap Children of Heaven",
-        "does iron man have a post credit scene? (in a private chat)",
-        f"{at} thor ragnarok? (in a group: mention me, or reply to one of my messages)",
-        f"{at} iron (in any chat: pick a film from the list to share the answer)",
+        t.gettext("does iron man have a post credit scene? (in a private chat)"),
+        t.gettext(
+            "{bot} thor ragnarok? (in a group: mention me, or reply to one of my messages)",
+            bot=at,
+        ),
+        t.gettext(
+            "{bot} iron (in any chat: pick a film from the list to share the answer)", bot=at
+        ),
     )
     return Document(
-        title="Help",
-        headline="I tell you whether a film has a scene during or after the credits.",
+        title=t.gettext("Help"),
+        headline=t.gettext("I tell you whether a film has a scene during or after the credits."),
         blocks=(
             Paragraph(
                 (
-                    Text("Ask me about a film and I answer first with the verdict, "),
-                    Text("then the year, runtime, directors and ratings. "),
-                    Text("Scene descriptions and recaps stay hidden behind spoilers: "),
-                    Text("tap to reveal them."),
+                    Text(
+                        t.gettext(
+                            "Ask me about a film and I answer first with the verdict, then the "
+                            "year, runtime, directors and ratings. Scene descriptions and recaps "
+                            "stay hidden behind spoilers: tap to reveal them."
+                        )
+                    ),
                 )
             ),
-            Section("Try", tuple((Text(e),) for e in examples)),
+            Section(t.gettext("Try"), tuple((Text(e),) for e in examples)),
             Paragraph(
                 (
-                    Text("Unknown ", Style.BOLD),
-                    Text("means nobody has recorded that film yet; it never means no."),
+                    Text(
+                        t.gettext(
+                            "“Unknown” means nobody has recorded that film yet; it never means no."
+                        ),
+                    ),
                 )
             ),
         ),
+        language=t.language,
     )
 
 
-def usage_text(command: str) -> str:
+def usage_text(command: str, t: Translator | None = None) -> str:
+    t = t or translator()
     if command == "recap":
-        return "Send /recap followed by a film title, for example: /recap Children of Heaven"
-    return "Send /credits followed by a film title, for example: /credits Iron Man"
+        return t.gettext(
+            "Send /recap followed by a film title, for example: /recap Children of Heaven"
+        )
+    return t.gettext("Send /credits followed by a film title, for example: /credits Iron Man")
+
+
+def chat_language(update: Update) -> str | None:
+    """The language chosen for this chat, where one is stored.
+
+    The hook for per-chat settings: none are stored yet, so this is always None and the
+    user's Telegram language decides.
+    """
+    return None
+
+
+def translator_for(update: object) -> Translator:
+    """The language to answer in: the chat's setting, else the user's Telegram language
+    (``language_code``: ``de``, ``pt-br``, ``fa``...), else English."""
+    if not isinstance(update, Update):
+        return translator()
+    user = update.effective_user
+    code = user.language_code if user is not None else None
+    return translator(choose_language(chat_language(update), code))
 
 
 def command_argument(message: Message) -> str:
@@ -145,7 +194,8 @@ class TelegramHandlers:
         message = update.effective_message
         if message is None:
             return
-        await self._send(message, markup.render(help_document(context.bot.username)))
+        t = translator_for(update)
+        await self._send(message, markup.render(help_document(context.bot.username, t)))
 
     async def credits(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._command(update, "credits", recap=False)
@@ -157,11 +207,12 @@ class TelegramHandlers:
         message = update.effective_message
         if message is None:
             return
+        t = translator_for(update)
         text = question_text(command_argument(message))
         if not text:
-            await self._send(message, markup.render_text(usage_text(command)))
+            await self._send(message, markup.render_text(usage_text(command, t)))
             return
-        await self._ask(message, text, recap=recap)
+        await self._ask(message, text, t, recap=recap)
 
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -170,17 +221,19 @@ class TelegramHandlers:
         command = message.text.split(maxsplit=1)[0]
         addressed = command.lower().endswith("@" + context.bot.username.lower())
         if message.chat.type == Chat.PRIVATE or addressed:
-            await self._send(message, markup.render(help_document(context.bot.username)))
+            t = translator_for(update)
+            await self._send(message, markup.render(help_document(context.bot.username, t)))
 
     async def private_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         if message is None or message.text is None or self._sent_via_me(message, context):
             return
+        t = translator_for(update)
         text = question_text(_strip_mention(message.text, context.bot.username))
         if not text:
-            await self._send(message, markup.render(help_document(context.bot.username)))
+            await self._send(message, markup.render(help_document(context.bot.username, t)))
             return
-        await self._ask(message, text, recap=False)
+        await self._ask(message, text, t, recap=False)
 
     async def group_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """In groups: only mentions of the bot and replies to the bot's own messages."""
@@ -200,35 +253,38 @@ class TelegramHandlers:
         )
         if not (mentioned or replied):
             return
+        t = translator_for(update)
         text = question_text(_strip_mention(message.text, username))
         if not text:
-            await self._send(message, markup.render(help_document(username)))
+            await self._send(message, markup.render(help_document(username, t)))
             return
-        await self._ask(message, text, recap=False)
+        await self._ask(message, text, t, recap=False)
 
     @staticmethod
     def _sent_via_me(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
         """An inline result of ours that someone posted: not a question to answer."""
         return message.via_bot is not None and message.via_bot.id == context.bot.id
 
-    async def _ask(self, message: Message, text: str, *, recap: bool) -> None:
+    async def _ask(self, message: Message, text: str, t: Translator, *, recap: bool) -> None:
         answer = await self._service.ask(text)
-        parts, keyboard = self._compose(answer, recap=recap)
+        parts, keyboard = self._compose(answer, t, recap=recap)
         await self._send(message, parts, keyboard)
 
     @staticmethod
-    def _compose(answer: Answer, *, recap: bool) -> tuple[list[str], InlineKeyboardMarkup | None]:
+    def _compose(
+        answer: Answer, t: Translator, *, recap: bool
+    ) -> tuple[list[str], InlineKeyboardMarkup | None]:
         """The messages and the keyboard for an answer."""
         if isinstance(answer, Found):
             if recap:
-                return markup.render(recap_document(answer.film)), None
-            return markup.render(answer_document(answer)), answer_keyboard(answer)
+                return markup.render(recap_document(answer.film, t)), None
+            return markup.render(answer_document(answer, t=t)), answer_keyboard(answer, t=t)
         action = Action.PICK_RECAP if recap else Action.ANSWER
         if isinstance(answer, Ambiguous):
             keyboard = choices_keyboard(answer.candidates, action)
         else:
             keyboard = choices_keyboard(answer.suggestions, action)
-        return markup.render(answer_document(answer)), keyboard
+        return markup.render(answer_document(answer, t=t)), keyboard
 
     @staticmethod
     async def _send(
@@ -256,6 +312,7 @@ class TelegramHandlers:
         inline = update.inline_query
         if inline is None:
             return
+        t = translator_for(update)
         prefix = question_text(inline.query)
         choices = (await self._service.suggest(prefix, INLINE_RESULTS))[:INLINE_RESULTS]
         answers = await asyncio.gather(*(self._service.film(c.id) for c in choices))
@@ -267,26 +324,31 @@ class TelegramHandlers:
             if choice.id in seen:
                 continue
             seen.add(choice.id)
-            doc = answer_document(answer)
+            doc = answer_document(answer, t=t)
             results.append(
                 InlineQueryResultArticle(
                     id=choice.id,
-                    title=f"{choice.label} — {choice_words(choice)}",
+                    title=f"{choice.label} — {choice_words(choice, t)}",
                     description=doc.headline,
                     input_message_content=InputTextMessageContent(
                         markup.render_one(doc),
                         parse_mode=ParseMode.HTML,
                         link_preview_options=NO_PREVIEW,
                     ),
-                    reply_markup=answer_keyboard(answer, others=False),
+                    reply_markup=answer_keyboard(answer, others=False, t=t),
                 )
             )
         button = None
         if not results:
-            text = "How to use this bot" if not prefix else "No film found: how to ask"
+            if prefix:
+                text = t.gettext("No film found: how to ask")
+            else:
+                text = t.gettext("How to use this bot")
             button = InlineQueryResultsButton(text=text, start_parameter="help")
+        # Personal: the results are in the asker's language, so Telegram must not hand
+        # them to somebody else who types the same text.
         await inline.answer(
-            results, cache_time=INLINE_CACHE_SECONDS, is_personal=False, button=button
+            results, cache_time=INLINE_CACHE_SECONDS, is_personal=True, button=button
         )
 
     # --- buttons ------------------------------------------------------------------------
@@ -295,14 +357,15 @@ class TelegramHandlers:
         query = update.callback_query
         if query is None:
             return
+        t = translator_for(update)
         decoded = decode(query.data)
         if decoded is None:
-            await query.answer(STALE_BUTTON)
+            await query.answer(t.gettext(STALE_BUTTON))
             return
         action, film_id = decoded
         answer = await self._service.film(film_id)
         if not isinstance(answer, Found):
-            await query.answer(GONE)
+            await query.answer(t.gettext(GONE))
             return
         await query.answer()
         film = answer.film
@@ -311,10 +374,10 @@ class TelegramHandlers:
         if query.inline_message_id is not None or not isinstance(message, Message):
             # A message sent through inline mode (or too old to reach): only an edit works.
             if action is Action.ANSWER:
-                doc = answer_document(answer)
-                keyboard = answer_keyboard(answer, others=False)
+                doc = answer_document(answer, t=t)
+                keyboard = answer_keyboard(answer, others=False, t=t)
             else:
-                doc = film_document(film, include_recap=True)
+                doc = film_document(film, include_recap=True, t=t)
                 keyboard = None
             if query.inline_message_id is not None:
                 await query.edit_message_text(
@@ -334,12 +397,13 @@ class TelegramHandlers:
             return
 
         if action is Action.RECAP:
-            await self._send(message, markup.render(recap_document(film)))
+            await self._send(message, markup.render(recap_document(film, t)))
             return
         if action is Action.PICK_RECAP:
-            parts, keyboard = markup.render(recap_document(film)), None
+            parts, keyboard = markup.render(recap_document(film, t)), None
         else:
-            parts, keyboard = markup.render(answer_document(answer)), answer_keyboard(answer)
+            parts = markup.render(answer_document(answer, t=t))
+            keyboard = answer_keyboard(answer, t=t)
         await self._edit(message, parts, keyboard)
 
     async def _edit(
@@ -362,12 +426,13 @@ class TelegramHandlers:
         log.error("Error while handling a Telegram update", exc_info=context.error)
         if not isinstance(update, Update):
             return
+        apology = translator_for(update).gettext(APOLOGY)
         try:
             if update.callback_query is not None:
-                await update.callback_query.answer(APOLOGY)
+                await update.callback_query.answer(apology)
             elif update.effective_message is not None:
                 await update.effective_message.reply_text(
-                    markup.escape(APOLOGY), parse_mode=ParseMode.HTML
+                    markup.escape(apology), parse_mode=ParseMode.HTML
                 )
         except TelegramError as exc:
             log.warning("Could not send the apology either: %s", exc)

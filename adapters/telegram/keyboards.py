@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.i18n import ENGLISH, Translator
 from bot.models import Candidate, Film, Found
 
 CALLBACK_DATA_LIMIT = 64
@@ -56,14 +57,18 @@ def _button(text: str, action: Action, film_id: str) -> InlineKeyboardButton | N
     return InlineKeyboardButton(text, callback_data=data) if data else None
 
 
-def recap_button(film: Film) -> InlineKeyboardButton | None:
-    return _button("Recap (spoilers)", Action.RECAP, film.id) if film.recap else None
+def recap_button(film: Film, t: Translator = ENGLISH) -> InlineKeyboardButton | None:
+    if not film.recap:
+        return None
+    return _button(t.gettext("Recap (spoilers)"), Action.RECAP, film.id)
 
 
-def answer_keyboard(answer: Found, *, others: bool = True) -> InlineKeyboardMarkup | None:
+def answer_keyboard(
+    answer: Found, *, others: bool = True, t: Translator = ENGLISH
+) -> InlineKeyboardMarkup | None:
     """Under an answer: a Recap button, and the close runners-up to switch to."""
     rows: list[list[InlineKeyboardButton]] = []
-    recap = recap_button(answer.film)
+    recap = recap_button(answer.film, t)
     if recap:
         rows.append([recap])
     if others:

@@ -1,7 +1,13 @@
-"""Answer -> Document: what the bot says, independent of any platform's markup."""
+"""Answer -> Document: what the bot says, independent of any platform's markup, in the
+language of the :class:`~bot.i18n.Translator` passed as ``t`` (English by default).
+
+Film data (titles, synopsis, recap, scene descriptions, sources) is shown in the language
+it was written in; every word of the bot's own goes through the catalogs as a whole
+template."""
 
 from __future__ import annotations
 
+from bot.i18n import ENGLISH, N_, Translator
 from bot.models import (
     KIND_WORDS,
     NOT_A_SCENE,
@@ -14,9 +20,12 @@ from bot.models import (
     Film,
     Found,
     MatchMethod,
+    NotFound,
+    OnlyExtras,
     Position,
     Scene,
     Verdict,
+    only_extras,
 )
 from bot.render.document import (
     Block,
@@ -31,117 +40,162 @@ from bot.render.document import (
     Text,
 )
 
-_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-
-UNKNOWN_HEADLINE = "Nobody has recorded this one yet"
-UNKNOWN_DETAIL = (
+UNKNOWN_HEADLINE = N_("Nobody has recorded this one yet")
+UNKNOWN_DETAIL = N_(
     "We don't know whether it has a scene during or after the credits, so we can't say it has none."
 )
 
 
-def _count(n: int) -> str:
-    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+def _extras_words(extras: OnlyExtras, t: Translator) -> str:
+    return t.join([t.gettext(KIND_WORDS[k]) for k in extras.kinds])
 
 
-def _scenes_word(n: int) -> str:
-    return "scene" if n == 1 else "scenes"
-
-
-def verdict_words(verdict: Verdict) -> str:
+def verdict_words(verdict: Verdict, t: Translator = ENGLISH) -> str:
     """A few words for a list entry: never "no" for unknown."""
     match verdict:
         case Verdict.NONE:
-            return "nothing during or after the credits"
+            return t.gettext("nothing during or after the credits")
         case Verdict.DURING:
-            return "scene during the credits"
+            return t.gettext("scene during the credits")
         case Verdict.AFTER:
-            return "scene after the credits"
+            return t.gettext("scene after the credits")
         case Verdict.BOTH:
-            return "scenes during and after the credits"
+            return t.gettext("scenes during and after the credits")
         case _:
-            return "not recorded yet"
+            return t.gettext("not recorded yet")
 
 
-def choice_words(choice: Choice) -> str:
+def choice_words(choice: Choice, t: Translator = ENGLISH) -> str:
     """What a choice in a list (inline mode, autocomplete) says of its credits: the same
     rule as the answer's headline, so an extra is never called a scene."""
-    if choice.only_extras:
-        return f"only {choice.only_extras}, no scene"
-    return verdict_words(choice.verdict)
+    extras = OnlyExtras.parse(choice.only_extras)
+    if extras is None:
+        return verdict_words(choice.verdict, t)
+    words = _extras_words(extras, t)
+    if extras.where == "during":
+        return t.gettext("only {extras} during the credits, no scene", extras=words)
+    if extras.where == "after":
+        return t.gettext("only {extras} after the credits, no scene", extras=words)
+    return t.gettext("only {extras} during and after the credits, no scene", extras=words)
 
 
-def verdict_headline(credits: Credits) -> str:
+def _only_extras_headline(extras: OnlyExtras, t: Translator) -> str:
+    words = _extras_words(extras, t)
+    if extras.where == "during":
+        return t.gettext("Yes — only {extras} during the credits, no scene", extras=words)
+    if extras.where == "after":
+        return t.gettext("Yes — only {extras} after the credits, no scene", extras=words)
+    return t.gettext("Yes — only {extras} during and after the credits, no scene", extras=words)
+
+
+def verdict_headline(credits: Credits, t: Translator = ENGLISH) -> str:
     """The first line of every answer: never a spoiler, never "no" for unknown."""
     verdict = credits.verdict
     during, after = credits.during, credits.after
     if verdict is Verdict.UNKNOWN:
-        return UNKNOWN_HEADLINE
+        return t.gettext(UNKNOWN_HEADLINE)
     if verdict is Verdict.NONE:
-        return "No — nothing during or after the credits"
-    total = during + after
-    if credits.only_extras:
-        return f"Yes — only {credits.only_extras}, no scene"
+        return t.gettext("No — nothing during or after the credits")
+    extras = only_extras(credits)
+    if extras is not None:
+        return _only_extras_headline(extras, t)
+    listed = _listed(credits.extras, t) if not credits.scenes and credits.extras else None
     if verdict is Verdict.BOTH:
         if during and after:
-            parts = f"{_count(during)} during, {_count(after)} after the credits"
-            return f"Yes — {total} {_scenes_word(total)}: {parts}"
-        if not credits.scenes and credits.extras:
-            return f"Yes — {_listed(credits.extras)} during and after the credits"
+            return t.ngettext(
+                "Yes — {n} scene: {during} during, {after} after the credits",
+                "Yes — {n} scenes: {during} during, {after} after the credits",
+                during + after,
+                during=during,
+                after=after,
+            )
+        if listed:
+            return t.gettext("Yes — {extras} during and after the credits", extras=listed)
         if not credits.scenes:
-            return "Yes — something during and after the credits"
-        return "Yes — scenes during and after the credits"
-    where = "during" if verdict is Verdict.DURING else "after"
-    if not credits.scenes:  # a listing's word: what is there, or only that something is
-        what = _listed(credits.extras) if credits.extras else "something"
-        return f"Yes — {what} {where} the credits"
-    n = during if verdict is Verdict.DURING else after
-    return f"Yes — {n} {_scenes_word(n)} {where} the credits"
+            return t.gettext("Yes — something during and after the credits")
+        return t.gettext("Yes — scenes during and after the credits")
+    if verdict is Verdict.DURING:
+        if listed:  # a listing's word: what is there, or only that something is
+            return t.gettext("Yes — {extras} during the credits", extras=listed)
+        if not credits.scenes:
+            return t.gettext("Yes — something during the credits")
+        return t.ngettext(
+            "Yes — {n} scene during the credits", "Yes — {n} scenes during the credits", during
+        )
+    if listed:
+        return t.gettext("Yes — {extras} after the credits", extras=listed)
+    if not credits.scenes:
+        return t.gettext("Yes — something after the credits")
+    return t.ngettext(
+        "Yes — {n} scene after the credits", "Yes — {n} scenes after the credits", after
+    )
 
 
-def _listed(kinds: tuple[str, ...]) -> str:
+def _listed(kinds: tuple[str, ...], t: Translator) -> str:
     """``a bonus scene and a sequel set-up``: the scenes first, then the other extras."""
     ordered = sorted(kinds, key=lambda k: (k in NOT_A_SCENE, SCENE_KINDS.index(k)))
-    named = [KIND_WORDS[k] for k in ordered]
-    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return t.join([t.gettext(KIND_WORDS[k]) for k in ordered])
 
 
-def stay_advice(credits: Credits) -> str:
+def stay_advice(credits: Credits, t: Translator = ENGLISH) -> str:
     """Whether it is worth staying, in words: not a spoiler."""
-    if credits.only_extras:
-        return (
-            f"There is only {credits.only_extras}, no scene to wait for: "
-            "stay if you want to see it."
+    extras = only_extras(credits)
+    if extras is not None:
+        words = _extras_words(extras, t)
+        if extras.where == "during":
+            return t.gettext(
+                "There is only {extras} during the credits, no scene to wait for: "
+                "stay if you want to see it.",
+                extras=words,
+            )
+        if extras.where == "after":
+            return t.gettext(
+                "There is only {extras} after the credits, no scene to wait for: "
+                "stay if you want to see it.",
+                extras=words,
+            )
+        return t.gettext(
+            "There is only {extras} during and after the credits, no scene to wait for: "
+            "stay if you want to see it.",
+            extras=words,
         )
     match credits.verdict:
         case Verdict.NONE:
-            return "You can leave when the credits start."
+            return t.gettext("You can leave when the credits start.")
         case Verdict.DURING if not credits.scenes:
-            return "Stay through the credits for it; nothing is recorded after them."
+            return t.gettext("Stay through the credits for it; nothing is recorded after them.")
         case Verdict.DURING:
-            return "Stay for the mid-credits scene; nothing comes after the credits."
+            return t.gettext("Stay for the mid-credits scene; nothing comes after the credits.")
         case Verdict.AFTER | Verdict.BOTH:
-            return "Stay until the very end of the credits."
+            return t.gettext("Stay until the very end of the credits.")
         case _:
-            return UNKNOWN_DETAIL
+            return t.gettext(UNKNOWN_DETAIL)
 
 
-def _position_words(scene: Scene) -> str:
-    where = "During the credits" if scene.position is Position.DURING else "After the credits"
-    extras = [x for x in (scene.kind.replace("-", " ") if scene.kind else None, scene.at) if x]
-    return f"{where} ({', '.join(extras)})" if extras else where
+def _position_words(scene: Scene, t: Translator) -> str:
+    details = [
+        x for x in (t.gettext(KIND_WORDS[scene.kind]) if scene.kind else None, scene.at) if x
+    ]
+    during = scene.position is Position.DURING
+    if not details:
+        return t.gettext("During the credits") if during else t.gettext("After the credits")
+    joined = ", ".join(details)
+    if during:
+        return t.gettext("During the credits ({details})", details=joined)
+    return t.gettext("After the credits ({details})", details=joined)
 
 
-def scene_items(credits: Credits) -> tuple[tuple[Inline, ...], ...]:
+def scene_items(credits: Credits, t: Translator = ENGLISH) -> tuple[tuple[Inline, ...], ...]:
     items: list[tuple[Inline, ...]] = []
     if credits.extras and not credits.scenes:
         where = {
-            Verdict.DURING: "During the credits",
-            Verdict.AFTER: "After the credits",
-            Verdict.BOTH: "During and after the credits",
-        }.get(credits.verdict, "In the credits")
-        items.append((Text(where, Style.BOLD), Text(f": {_listed(credits.extras)}")))
+            Verdict.DURING: t.gettext("During the credits"),
+            Verdict.AFTER: t.gettext("After the credits"),
+            Verdict.BOTH: t.gettext("During and after the credits"),
+        }.get(credits.verdict, t.gettext("In the credits"))
+        items.append((Text(where, Style.BOLD), Text(f": {_listed(credits.extras, t)}")))
     for scene in credits.scenes:
-        head = Text(_position_words(scene), Style.BOLD)
+        head = Text(_position_words(scene, t), Style.BOLD)
         if scene.description:
             items.append((head, Text(": "), Spoiler(scene.description)))
         else:
@@ -149,38 +203,41 @@ def scene_items(credits: Credits) -> tuple[tuple[Inline, ...], ...]:
     return tuple(items)
 
 
-def _ratings_value(film: Film) -> str | None:
+def _ratings_value(film: Film, t: Translator) -> str | None:
     r = film.ratings
     parts: list[str] = []
     if r.metascore is not None:
-        parts.append(f"Metascore {r.metascore}")
+        parts.append(t.gettext("Metascore {score}", score=r.metascore))
     if r.metacritic_user is not None:
-        parts.append(f"Metacritic users {r.metacritic_user:g}/10")
+        users = f"{r.metacritic_user:g}"
+        parts.append(t.gettext("Metacritic users {score}/10", score=users))
     if r.tomatometer is not None:
-        parts.append(f"Tomatometer {r.tomatometer}%")
+        parts.append(t.gettext("Tomatometer {score}%", score=r.tomatometer))
     if r.audience is not None:
-        parts.append(f"RT audience {r.audience}%")
+        parts.append(t.gettext("RT audience {score}%", score=r.audience))
     return " · ".join(parts) if parts else None
 
 
-def film_fields(film: Film) -> Fields:
-    items: list[Field] = [Field("Year", str(film.year))]
+def film_fields(film: Film, t: Translator = ENGLISH) -> Fields:
+    items: list[Field] = [Field(t.gettext("Year"), str(film.year))]
     if film.runtime_minutes:
-        items.append(Field("Runtime", f"{film.runtime_minutes} min"))
+        minutes = t.ngettext("{n} min", "{n} min", film.runtime_minutes)
+        items.append(Field(t.gettext("Runtime"), minutes))
     if film.directors:
-        label = "Director" if len(film.directors) == 1 else "Directors"
+        label = t.ngettext("Director", "Directors", len(film.directors))
         items.append(Field(label, ", ".join(film.directors)))
     if film.writers:
-        items.append(Field("By", ", ".join(film.writers)))
+        items.append(Field(t.gettext("By"), ", ".join(film.writers)))
     if film.languages:
-        items.append(Field("Language", ", ".join(film.languages)))
+        label = t.ngettext("Language", "Languages", len(film.languages))
+        items.append(Field(label, ", ".join(film.languages)))
     if film.box_office:
-        items.append(Field("Box office", film.box_office))
-    ratings = _ratings_value(film)
+        items.append(Field(t.gettext("Box office"), film.box_office))
+    ratings = _ratings_value(film, t)
     if ratings:
-        items.append(Field("Ratings", ratings, inline=False))
+        items.append(Field(t.gettext("Ratings"), ratings, inline=False))
     if film.original_title and film.original_title != film.title:
-        items.append(Field("Original title", film.original_title, inline=False))
+        items.append(Field(t.gettext("Original title"), film.original_title, inline=False))
     return Fields(tuple(items))
 
 
@@ -188,9 +245,9 @@ def _recap_paragraphs(film: Film) -> list[str]:
     return [p.strip() for p in (film.recap or "").split("\n") if p.strip()]
 
 
-def recap_blocks(film: Film) -> tuple[Block, ...]:
+def recap_blocks(film: Film, t: Translator = ENGLISH) -> tuple[Block, ...]:
     if not film.recap:
-        return (Paragraph((Text("Nobody has written a recap of this film yet."),)),)
+        return (Paragraph((Text(t.gettext("Nobody has written a recap of this film yet.")),)),)
     return tuple(Paragraph((Spoiler(p),)) for p in _recap_paragraphs(film))
 
 
@@ -199,54 +256,70 @@ def film_document(
     *,
     note: str | None = None,
     include_recap: bool = False,
+    t: Translator = ENGLISH,
 ) -> Document:
     """The answer about one film, reading like the seed page: verdict first."""
     credits = film.credits
     blocks: list[Block] = []
     if note:
         blocks.append(Paragraph((Text(note, Style.ITALIC),)))
-    blocks.append(Paragraph((Text(stay_advice(credits)),)))
-    blocks.append(film_fields(film))
+    blocks.append(Paragraph((Text(stay_advice(credits, t)),)))
+    blocks.append(film_fields(film, t))
     if film.synopsis:
         blocks.append(Paragraph((Text(film.synopsis),)))
-    items = scene_items(credits)
+    items = scene_items(credits, t)
     if items:
-        blocks.append(Section("Scenes", items))
+        blocks.append(Section(t.gettext("Scenes"), items))
     worth = credits.worth_staying
     if worth is not None:
-        voters = "viewer" if worth.votes == 1 else "viewers"
-        value = f"{worth.percent}% of {worth.votes} {voters} say yes"
-        blocks.append(Fields((Field("Worth staying?", value, inline=False),)))
+        value = t.ngettext(
+            "{percent}% of {n} viewer say yes",
+            "{percent}% of {n} viewers say yes",
+            worth.votes,
+            percent=worth.percent,
+        )
+        blocks.append(Fields((Field(t.gettext("Worth staying?"), value, inline=False),)))
     if credits.source:
-        blocks.append(Fields((Field("Source", credits.source, inline=False),)))
+        blocks.append(Fields((Field(t.gettext("Source"), credits.source, inline=False),)))
     if include_recap and film.recap:
-        blocks.append(Section("Recap", tuple((Spoiler(p),) for p in _recap_paragraphs(film))))
+        blocks.append(
+            Section(t.gettext("Recap"), tuple((Spoiler(p),) for p in _recap_paragraphs(film)))
+        )
     return Document(
         title=film.label,
-        headline=verdict_headline(credits),
+        headline=verdict_headline(credits, t),
         blocks=tuple(blocks),
         verdict=credits.verdict,
+        language=t.language,
     )
 
 
-def recap_document(film: Film) -> Document:
+def recap_document(film: Film, t: Translator = ENGLISH) -> Document:
     """The plot recap: every word of it a spoiler."""
     return Document(
-        title=f"Recap: {film.label}",
-        headline=f"What happens in {film.title}" if film.recap else "No recap yet",
-        blocks=recap_blocks(film),
+        title=t.gettext("Recap: {film}", film=film.label),
+        headline=(
+            t.gettext("What happens in {title}", title=film.title)
+            if film.recap
+            else t.gettext("No recap yet")
+        ),
+        blocks=recap_blocks(film, t),
         verdict=film.credits.verdict,
+        language=t.language,
     )
 
 
-def match_note(answer: Found) -> str | None:
+def match_note(answer: Found, t: Translator = ENGLISH) -> str | None:
     """Say how a loose match was made, so a wrong guess is easy to spot."""
     others = ", ".join(c.label for c in answer.others[:3])
     if answer.match.method is MatchMethod.FUZZY:
-        note = f"Closest match for “{answer.query}”."
-        return f"{note} Also: {others}." if others else note
+        if others:
+            return t.gettext(
+                "Closest match for “{query}”. Also: {others}.", query=answer.query, others=others
+            )
+        return t.gettext("Closest match for “{query}”.", query=answer.query)
     if others:
-        return f"Did you mean another one? {others}."
+        return t.gettext("Did you mean another one? {others}.", others=others)
     return None
 
 
@@ -256,22 +329,44 @@ def candidate_line(candidate: Candidate) -> str:
     return candidate.label
 
 
-def answer_document(answer: Answer, *, include_recap: bool = False) -> Document:
+def _not_found_headline(answer: NotFound, t: Translator) -> str:
+    """Why nothing was answered: a reason is one of the core's message ids (bot.texts),
+    filled with the films the catalog has; else "couldn't find"."""
+    if answer.reason is None:
+        return t.gettext("I couldn't find a film called “{query}”.", query=answer.query)
+    if answer.reason_films:
+        return t.gettext(
+            answer.reason,
+            has=t.join(list(answer.reason_films)),
+            missing=answer.reason_missing or answer.query,
+        )
+    return t.gettext(answer.reason)
+
+
+def answer_document(
+    answer: Answer, *, include_recap: bool = False, t: Translator = ENGLISH
+) -> Document:
     if isinstance(answer, Found):
-        return film_document(answer.film, note=match_note(answer), include_recap=include_recap)
+        return film_document(
+            answer.film, note=match_note(answer, t), include_recap=include_recap, t=t
+        )
     if isinstance(answer, Ambiguous):
         items = tuple((Text(candidate_line(c)),) for c in answer.candidates)
         return Document(
-            title="Which film?",
-            headline=f"Several films match “{answer.query}”. Which one do you mean?",
-            blocks=(Section("Candidates", items),),
+            title=t.gettext("Which film?"),
+            headline=t.gettext(
+                "Several films match “{query}”. Which one do you mean?", query=answer.query
+            ),
+            blocks=(Section(t.gettext("Candidates"), items),),
+            language=t.language,
         )
     blocks: tuple[Block, ...] = ()
     if answer.suggestions:
         items = tuple((Text(c.label),) for c in answer.suggestions)
-        blocks = (Section("Did you mean", items),)
+        blocks = (Section(t.gettext("Did you mean"), items),)
     return Document(
-        title="Not found",
-        headline=answer.reason or f"I couldn't find a film called “{answer.query}”.",
+        title=t.gettext("Not found"),
+        headline=_not_found_headline(answer, t),
         blocks=blocks,
+        language=t.language,
     )

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.i18n import RTL
 from bot.models import Verdict
 
 
@@ -75,6 +76,13 @@ class Document:
     blocks: tuple[Block, ...] = ()
     verdict: Verdict | None = None
     """For colouring (Discord embeds); ``None`` when the answer is not about one film."""
+    language: str = "en"
+    """The language of the bot's own words in it (film data keeps its own language)."""
+
+    @property
+    def rtl(self) -> bool:
+        """Whether the bot's words in it are written right to left."""
+        return self.language in RTL
 
     def runs(self) -> Iterator[Inline]:
         """Every inline run in reading order (fields yield plain text)."""

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import textwrap
 
+from bot.i18n import N_, Translator, translator
 from bot.models import Verdict
 from bot.render.document import Document, Fields, Inline, Paragraph, Section, Spoiler, Style
 from bot.textsafe import drop_controls
 
-HIDDEN = "[spoiler hidden]"
+HIDDEN = N_("[spoiler hidden]")
+SHOWN = N_("[spoiler] {text}")
 
 _VERDICT_COLOUR = {
     Verdict.NONE: "33",  # yellow: nothing to wait for
@@ -31,11 +33,14 @@ def _safe(text: str) -> str:
     return drop_controls(text)
 
 
-def _runs(runs: tuple[Inline, ...], *, spoilers: bool, colour: bool) -> str:
+def _runs(runs: tuple[Inline, ...], *, spoilers: bool, colour: bool, t: Translator) -> str:
     out: list[str] = []
     for run in runs:
         if isinstance(run, Spoiler):
-            out.append(_ansi(f"[spoiler] {_safe(run.text)}", "2", colour) if spoilers else HIDDEN)
+            if spoilers:
+                out.append(_ansi(t.gettext(SHOWN, text=_safe(run.text)), "2", colour))
+            else:
+                out.append(t.gettext(HIDDEN))
         elif run.style is Style.BOLD:
             out.append(_ansi(_safe(run.text), "1", colour))
         elif run.style is Style.ITALIC:
@@ -48,6 +53,7 @@ def _runs(runs: tuple[Inline, ...], *, spoilers: bool, colour: bool) -> str:
 def render_text(
     doc: Document, *, spoilers: bool = False, colour: bool = False, width: int = 88
 ) -> str:
+    t = translator(doc.language)
     lines: list[str] = []
     code = _VERDICT_COLOUR.get(doc.verdict, "1") if doc.verdict else "1"
     lines.append(_ansi(_safe(doc.headline), f"1;{code}", colour))
@@ -55,7 +61,7 @@ def render_text(
     for block in doc.blocks:
         lines.append("")
         if isinstance(block, Paragraph):
-            text = _runs(block.runs, spoilers=spoilers, colour=colour)
+            text = _runs(block.runs, spoilers=spoilers, colour=colour, t=t)
             lines.extend(textwrap.wrap(text, width) or [""])
         elif isinstance(block, Fields):
             label_width = max(len(f.label) for f in block.items) + 1
@@ -64,7 +70,7 @@ def render_text(
         elif isinstance(block, Section):
             lines.append(_ansi(_safe(block.title), "1", colour))
             for item in block.items:
-                text = _runs(item, spoilers=spoilers, colour=colour)
+                text = _runs(item, spoilers=spoilers, colour=colour, t=t)
                 lines.extend(
                     textwrap.wrap(text, width, initial_indent="- ", subsequent_indent="  ")
                 )

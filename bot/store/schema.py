@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 KIND_TITLE, KIND_ORIGINAL, KIND_ALIAS = 0, 1, 2
 
 SCHEMA = """

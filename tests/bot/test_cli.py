@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -138,7 +139,9 @@ def test_db_build_validate_and_import(
     assert json.loads(out)["credits"]["verdict"] == "both"
 
 
-def test_run_without_tokens_opens_the_console_chat(env: Path) -> None:
+def test_run_without_tokens_opens_the_console_chat(
+    env: Path, code_under_test: Callable[[dict[str, str]], dict[str, str]]
+) -> None:
     environ = {k: v for k, v in os.environ.items() if not k.endswith("_BOT_TOKEN")}
     environ["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])  # this checkout's code
     proc = subprocess.run(
@@ -147,7 +150,7 @@ def test_run_without_tokens_opens_the_console_chat(env: Path) -> None:
         capture_output=True,
         text=True,
         timeout=60,
-        env=environ,
+        env=code_under_test(environ),
         cwd=env.parent,
     )
     assert proc.returncode == 0, proc.stderr
@@ -157,3 +160,45 @@ def test_run_without_tokens_opens_the_console_chat(env: Path) -> None:
     assert "What happens in Children of Heaven" in out
     assert "Type a number to choose." in out
     assert out.count("Dune (") >= 2
+
+
+def test_ask_answers_in_the_language_asked_for(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "ask", "--lang", "es", "iron man")
+    assert code == EXIT_OK
+    lines = out.splitlines()
+    assert lines[0] == "Sí — 1 escena después de los créditos"
+    assert lines[1] == "Iron Man (2008)"
+    assert "Quédate hasta el final de los créditos." in out
+    assert "Año:" in out and "Year:" not in out
+    code, out, _ = run(capsys, "ask", "--lang", "es", "¿tiene escena post créditos Iron Man?")
+    assert code == EXIT_OK and out.splitlines()[1] == "Iron Man (2008)"
+
+
+def test_json_stays_language_neutral(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, english, _ = run(capsys, "ask", "--json", "iron man")
+    code, spanish, _ = run(capsys, "ask", "--json", "--lang", "es", "iron man")
+    assert code == EXIT_OK and json.loads(spanish) == json.loads(english)
+
+
+def test_an_unknown_language_is_a_usage_error(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["ask", "--lang", "tlh", "iron man"])
+    assert exc.value.code == EXIT_USAGE
+    assert "unsupported language 'tlh'" in capsys.readouterr().err
+
+
+def test_the_console_chat_speaks_the_language_asked_for(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("iron man\nrecap\nhelp\nquit\n"))
+    code, out, _ = run(capsys, "chat", "--lang", "de")
+    assert code == EXIT_OK
+    assert "credits-bot — hat dieser Film eine Szene während oder nach dem Abspann?" in out
+    assert "Ja — 1 Szene nach dem Abspann" in out
+    assert "Befehle: recap" in out

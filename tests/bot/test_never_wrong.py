@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bot.models import Ambiguous, Film, Found, MatchMethod, NotFound, Query
 from bot.normalize import initialisms, key_of, normalize
+from bot.render.answer import answer_document
 from bot.resolver import STOPWORDS
 from bot.service import CreditsService
 from bot.store.build import build_catalog
@@ -152,9 +153,14 @@ async def test_a_sequel_not_in_the_catalog_is_not_another_film_of_the_series(
 
 async def test_the_reason_lists_the_series(svc: CreditsService) -> None:
     answer = await not_found(svc, "Gladiator 3")
-    assert answer.reason == (
+    assert said(answer) == (
         "The catalog has Gladiator (2000) and Gladiator II (2024), but not “Gladiator 3”."
     )
+
+
+def said(answer: NotFound) -> str:
+    """The reply's first line, as the renderer words the reason (in English)."""
+    return answer_document(answer).headline
 
 
 # --- years ---------------------------------------------------------------------------
@@ -162,10 +168,10 @@ async def test_the_reason_lists_the_series(svc: CreditsService) -> None:
 
 async def test_another_year_is_never_the_answer(svc: CreditsService) -> None:
     answer = await not_found(svc, "the lion king 1994")
-    assert answer.reason == "The catalog has The Lion King (2019), but not The Lion King (1994)."
+    assert said(answer) == "The catalog has The Lion King (2019), but not The Lion King (1994)."
     assert [c.id for c in answer.suggestions] == ["the-lion-king-2019"]
     answer = await not_found(svc, Query("The Lion King", year=1994))
-    assert answer.reason and "The Lion King (2019)" in answer.reason
+    assert answer.reason and "The Lion King (2019)" in said(answer)
     assert await found(svc, "the lion king 2018") == "the-lion-king-2019"  # ±1
     assert await found(svc, "the lion kng (2019)") == "the-lion-king-2019"
 
@@ -180,7 +186,7 @@ async def test_fuzzy_matches_keep_the_year_rule(svc: CreditsService, text: str) 
 
 async def test_same_title_other_years_are_named(svc: CreditsService) -> None:
     answer = await not_found(svc, "dune 2010")
-    assert answer.reason == "The catalog has Dune (1984) and Dune (2021), but not Dune (2010)."
+    assert said(answer) == "The catalog has Dune (1984) and Dune (2021), but not Dune (2010)."
     assert await found(svc, "dune 1985") == "dune-1984"
 
 
@@ -387,3 +393,11 @@ async def test_any_script_never_crashes_nor_matches_on_digits_alone(
             f"{text!r} -> {answer.film.id}"
         )
         await svc.suggest(text, 10)
+
+
+async def test_the_reason_is_worded_in_the_askers_language(svc: CreditsService) -> None:
+    from bot.i18n import translator
+
+    answer = await not_found(svc, "dune 2010")
+    spanish = answer_document(answer, t=translator("es")).headline
+    assert spanish == "El catálogo tiene Dune (1984) y Dune (2021), pero no Dune (2010)."

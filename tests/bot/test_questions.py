@@ -80,3 +80,45 @@ def test_parser_never_crashes(text: str) -> None:
     if parsed is not None:
         assert parsed.title.strip()
         assert any(ch.isalnum() for ch in parsed.title)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # Spanish
+        ("¿tiene escena post créditos Iron Man?", "Iron Man"),
+        ("¿Iron Man tiene escenas después de los créditos?", "Iron Man"),
+        ("hay escena post creditos en Thor: Ragnarok", "Thor: Ragnarok"),
+        ("la película Coco tiene escena post créditos", "Coco"),
+        # Brazilian Portuguese
+        ("Iron Man tem cena pós-créditos", "Iron Man"),
+        ("tem cena pós-créditos em Thor: Ragnarok?", "Thor: Ragnarok"),
+        ("Duna tem cena depois dos créditos?", "Duna"),
+        # French
+        ("Iron Man a-t-il une scène post-générique", "Iron Man"),
+        ("y a-t-il une scène après le générique dans Barbie ?", "Barbie"),
+        # German
+        ("hat Iron Man eine Post-Credit-Szene", "Iron Man"),
+        ("gibt es eine Szene nach dem Abspann bei Dune?", "Dune"),
+        ("Der Film Barbie hat eine Post-Credit-Szene?", "Barbie"),
+        ("Iron Man Abspannszene", "Iron Man"),
+        # Russian (the title keeps the case it was asked in)
+        ("есть ли сцена после титров в Мстителях", "Мстителях"),
+        ("у Железного человека есть сцена после титров?", "Железного человека"),
+        ("Мстители сцена после титров", "Мстители"),
+        # Persian (Arabic yeh and kaf are read as Persian ones)
+        ("آیا مرد آهنی صحنه پس از تیتراژ دارد", "مرد آهنی"),
+        ("آیا در فیلم بچه‌های آسمان صحنه‌ای بعد از تیتراژ هست؟", "بچه‌های آسمان"),
+        ("آيا مرد آهني صحنه پس از تيتراژ دارد؟", "مرد آهني"),
+    ],
+)
+def test_phrasings_in_other_languages(text: str, title: str) -> None:
+    parsed = parse_question(text)
+    assert parsed is not None
+    assert normalize(parsed.title) == normalize(title)
+
+
+@pytest.mark.parametrize("title", ["Film Stars Don't Die in Liverpool", "Hat Trick", "Tem"])
+def test_question_words_of_other_languages_leave_plain_titles_alone(title: str) -> None:
+    parsed = parse_question(title)
+    assert parsed is not None and parsed.title == title

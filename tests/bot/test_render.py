@@ -37,7 +37,7 @@ A = Scene(Position.AFTER, "A villain appears.", "sequel-setup")
 
 def test_headlines_for_the_five_verdicts() -> None:
     assert verdict_headline(Credits(Verdict.BOTH, (D, A), "s")) == (
-        "Yes — 2 scenes: one during, one after the credits"
+        "Yes — 2 scenes: 1 during, 1 after the credits"
     )
     assert (
         verdict_headline(Credits(Verdict.DURING, (D,), "s")) == "Yes — 1 scene during the credits"

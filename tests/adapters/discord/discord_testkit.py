@@ -148,7 +148,12 @@ def _where(where: str, user_id: int) -> dict[str, Any]:
 
 
 def _interaction(
-    itype: int, data: dict[str, Any], *, where: str = "guild", user_id: int = USER_ID
+    itype: int,
+    data: dict[str, Any],
+    *,
+    where: str = "guild",
+    user_id: int = USER_ID,
+    locale: str = "en-US",
 ) -> dict[str, Any]:
     iid = snowflake()
     return {
@@ -158,7 +163,8 @@ def _interaction(
         "token": f"itoken-{iid}",
         "version": 1,
         "data": data,
-        "locale": "en-US",
+        "locale": locale,
+        "guild_locale": "en-US",
         "entitlements": [],
         "attachment_size_limit": 8 * 1024 * 1024,
         **_where(where, user_id),
@@ -172,12 +178,13 @@ def command_payload(
     where: str = "guild",
     user_id: int = USER_ID,
     focused: bool = False,
+    locale: str = "en-US",
 ) -> dict[str, Any]:
     option: dict[str, Any] = {"name": "title", "type": 3, "value": value}
     if focused:
         option["focused"] = True
     data = {"id": str(snowflake()), "name": name, "type": 1, "options": [option]}
-    return _interaction(4 if focused else 2, data, where=where, user_id=user_id)
+    return _interaction(4 if focused else 2, data, where=where, user_id=user_id, locale=locale)
 
 
 def component_payload(
@@ -187,11 +194,12 @@ def component_payload(
     values: list[str] | None = None,
     where: str = "guild",
     user_id: int = USER_ID,
+    locale: str = "en-US",
 ) -> dict[str, Any]:
     data: dict[str, Any] = {"custom_id": custom_id, "component_type": 2}
     if values is not None:
         data = {"custom_id": custom_id, "component_type": 3, "values": values}
-    payload = _interaction(3, data, where=where, user_id=user_id)
+    payload = _interaction(3, data, where=where, user_id=user_id, locale=locale)
     payload["message"] = message
     return payload
 
@@ -303,6 +311,75 @@ def limit_problems(data: dict[str, Any]) -> list[str]:
                     problems.append("option label not 1-100 characters")
                 if not 1 <= len(opt.get("value") or "") <= 100:
                     problems.append("option value not 1-100 characters")
+    return problems
+
+
+_COMMAND_NAME = re.compile(r"[-\w]{1,32}")
+DISCORD_LOCALES = frozenset(
+    [
+        "id",
+        "da",
+        "de",
+        "en-GB",
+        "en-US",
+        "es-ES",
+        "es-419",
+        "fr",
+        "hr",
+        "it",
+        "lt",
+        "hu",
+        "nl",
+        "no",
+        "pl",
+        "pt-BR",
+        "ro",
+        "fi",
+        "sv-SE",
+        "vi",
+        "tr",
+        "cs",
+        "el",
+        "bg",
+        "ru",
+        "uk",
+        "hi",
+        "th",
+        "zh-CN",
+        "ja",
+        "zh-TW",
+        "ko",
+    ]
+)
+
+
+def command_problems(commands: list[dict[str, Any]]) -> list[str]:
+    """What Discord would reject in a bulk command overwrite: names (and their
+    translations) lowercase words of 1-32 characters, descriptions of 1-100, only
+    locales Discord knows."""
+    problems: list[str] = []
+
+    def check(thing: dict[str, Any]) -> None:
+        names = {None: thing["name"], **(thing.get("name_localizations") or {})}
+        descriptions = {
+            None: thing["description"],
+            **(thing.get("description_localizations") or {}),
+        }
+        for locale, name in names.items():
+            if locale is not None and locale not in DISCORD_LOCALES:
+                problems.append(f"unknown locale {locale}")
+            if not _COMMAND_NAME.fullmatch(name) or name != name.lower():
+                problems.append(f"bad name {name!r} ({locale})")
+        for locale, text in descriptions.items():
+            if locale is not None and locale not in DISCORD_LOCALES:
+                problems.append(f"unknown locale {locale}")
+            if not 1 <= len(text) <= 100:
+                problems.append(f"description of {len(text)} characters ({locale})")
+
+    for command in commands:
+        check(command)
+        for option in command.get("options") or []:
+            check(option)
     return problems
 
 
@@ -538,6 +615,9 @@ class FakeDiscord:
             )
         if m == "PUT" and (hit := re.fullmatch(r"/applications/\d+(/guilds/(\d+))?/commands", p)):
             scope = hit.group(2) or "global"
+            rejected = self._reject(rec, command_problems(rec.body))
+            if rejected is not None:
+                return rejected
             registered = [
                 {
                     **c,
@@ -653,10 +733,16 @@ class Harness:
         self.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
 
     async def command(
-        self, name: str, value: str, *, where: str = "guild", user_id: int = USER_ID
+        self,
+        name: str,
+        value: str,
+        *,
+        where: str = "guild",
+        user_id: int = USER_ID,
+        locale: str = "en-US",
     ) -> tuple[dict[str, Any], Recorded]:
         """Run ``/name title:value``; returns the payload and the first reply."""
-        payload = command_payload(name, value, where=where, user_id=user_id)
+        payload = command_payload(name, value, where=where, user_id=user_id, locale=locale)
         self.dispatch(payload)
         (first,) = await self.fake.replies(payload)
         return payload, first
@@ -676,8 +762,11 @@ class Harness:
         *,
         values: list[str] | None = None,
         user_id: int = USER_ID,
+        locale: str = "en-US",
     ) -> tuple[dict[str, Any], Recorded]:
-        payload = component_payload(message, custom_id, values=values, user_id=user_id)
+        payload = component_payload(
+            message, custom_id, values=values, user_id=user_id, locale=locale
+        )
         self.dispatch(payload)
         (first,) = await self.fake.replies(payload)
         return payload, first

@@ -41,7 +41,7 @@ def secrets_of(film_id: str) -> list[str]:
         ("quiet-film-2001", Verdict.NONE, "No — nothing during or after the credits"),
         ("middle-film-2002", Verdict.DURING, "Yes — 1 scene during the credits"),
         ("late-film-2003", Verdict.AFTER, "Yes — 1 scene after the credits"),
-        ("busy-film-2004", Verdict.BOTH, "Yes — 2 scenes: one during, one after the credits"),
+        ("busy-film-2004", Verdict.BOTH, "Yes — 2 scenes: 1 during, 1 after the credits"),
         ("mystery-film-2005", Verdict.UNKNOWN, "Nobody has recorded this one yet"),
     ],
 )

@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +97,10 @@ def test_create_client_shards_as_configured(shards: str | None, count: int | Non
 
 
 async def test_credits_bot_discord_command_runs_and_stops_on_sigterm(
-    fake_discord: FakeDiscord, catalog_db: Path, tmp_path: Path
+    fake_discord: FakeDiscord,
+    catalog_db: Path,
+    tmp_path: Path,
+    code_under_test: Callable[[dict[str, str]], dict[str, str]],
 ) -> None:
     """``credits-bot discord`` itself, in a child process pointed at the fake Discord."""
     launcher = "\n".join(
@@ -120,7 +124,7 @@ async def test_credits_bot_discord_command_runs_and_stops_on_sigterm(
         "-c",
         launcher,
         cwd=tmp_path,  # no .env here
-        env=env,
+        env=code_under_test(env),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )

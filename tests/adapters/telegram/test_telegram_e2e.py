@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from tg_fake_api import TOKEN, FakeBotApi, Updates
@@ -22,7 +23,11 @@ def command() -> list[str]:
 
 
 async def test_credits_bot_telegram_answers_and_exits_cleanly_on_sigterm(
-    fake_api: FakeBotApi, catalog_db: Path, updates: Updates, tmp_path: Path
+    fake_api: FakeBotApi,
+    catalog_db: Path,
+    updates: Updates,
+    tmp_path: Path,
+    code_under_test: Callable[[dict[str, str]], dict[str, str]],
 ) -> None:
     env = {
         k: v
@@ -40,7 +45,7 @@ async def test_credits_bot_telegram_answers_and_exits_cleanly_on_sigterm(
     process = await asyncio.create_subprocess_exec(
         *command(),
         cwd=tmp_path,  # no stray .env
-        env=env,
+        env=code_under_test(env),
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,

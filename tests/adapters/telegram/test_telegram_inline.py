@@ -8,7 +8,7 @@ from tg_harness import Harness, Scripted
 from tg_html import parse
 
 from bot.models import Choice, Verdict
-from bot.render.answer import verdict_words
+from bot.render.answer import choice_words, verdict_words
 from bot.service import CreditsService
 
 
@@ -63,9 +63,14 @@ async def test_the_inline_list_and_the_answer_agree_on_extras(
     for film in films[:5]:
         results = (await inline(tg, film.title)).params["results"]
         result = next(r for r in results if r["id"] == film.id)
-        assert result["title"] == f"{film.label} — only {film.credits.only_extras}, no scene"
+        choice = Choice(
+            film.id, film.title, film.year, film.credits.verdict, film.credits.only_extras
+        )
+        words = choice_words(choice)
+        assert words.startswith("only ") and words.endswith(", no scene")
+        assert result["title"] == f"{film.label} — {words}"
         answer = parse(result["input_message_content"]["message_text"]).text
-        assert answer.startswith(f"Yes — only {film.credits.only_extras}, no scene")
+        assert answer.startswith(f"Yes — {words}")
 
 
 async def test_inline_results_are_capped_at_fifty(tg_scripted: Harness, scripted: Scripted) -> None:

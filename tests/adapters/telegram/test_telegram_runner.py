@@ -48,9 +48,23 @@ async def test_startup_calls_polling_reply_and_clean_shutdown(
     async with running(tg_settings, service):
         await fake_api.wait_for_method("getUpdates")
         methods = [c.method for c in fake_api.calls]
-        assert methods[:3] == ["getMe", "setMyCommands", "deleteWebhook"]
-        (commands,) = fake_api.of("setMyCommands")
-        assert [c["command"] for c in commands.params["commands"]] == [n for n, _ in COMMANDS]
+        menus = fake_api.of("setMyCommands")
+        assert methods[: 2 + len(menus)] == [
+            "getMe",
+            *["setMyCommands"] * len(menus),
+            "deleteWebhook",
+        ]
+        # One menu for everybody (no language code), then one per language, translated.
+        codes = [c.params.get("language_code") for c in menus]
+        assert codes == [None, "es", "pt", "fr", "de", "ru", "fa"]
+        english = menus[0].params["commands"]
+        assert english == [{"command": n, "description": d} for n, d in COMMANDS]
+        for menu in menus[1:]:
+            commands = menu.params["commands"]
+            assert [c["command"] for c in commands] == [n for n, _ in COMMANDS]
+            assert all(
+                c["description"] != e["description"] for c, e in zip(commands, english, strict=True)
+            )
 
         first = await fake_api.push_update(updates.message("/credits iron man"))
         second = await fake_api.push_update(updates.message("children of heavn"))

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -278,6 +279,9 @@ class FakeBotApi:
         return True
 
     async def _m_setMyCommands(self, params: dict[str, Any]) -> Any:
+        code = params.get("language_code")
+        if code is not None and not re.fullmatch(r"[a-z]{2}", code):
+            raise ValueError("bad language_code: a two-letter ISO 639-1 code or none")
         for command in params["commands"]:
             if not (1 <= len(command["command"]) <= 32 and 1 <= len(command["description"]) <= 256):
                 raise ValueError("bad command")
@@ -385,8 +389,13 @@ class Updates:
         self._query_ids = itertools.count(1)
 
     @staticmethod
-    def user(user_id: int = 42, name: str = "Ada") -> dict[str, Any]:
-        return {"id": user_id, "is_bot": False, "first_name": name, "language_code": "en"}
+    def user(user_id: int = 42, name: str = "Ada", language_code: str = "en") -> dict[str, Any]:
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": name,
+            "language_code": language_code,
+        }
 
     @staticmethod
     def chat(chat_id: int, chat_type: str) -> dict[str, Any]:
@@ -424,12 +433,13 @@ class Updates:
         chat_type: str = "private",
         user_id: int = 42,
         reply_to: dict[str, Any] | None = None,
+        language_code: str = "en",
     ) -> dict[str, Any]:
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": self.chat(chat_id, chat_type),
-            "from": self.user(user_id),
+            "from": self.user(user_id, language_code=language_code),
             "text": text,
         }
         entities = self.entities(text)
@@ -446,10 +456,11 @@ class Updates:
         message: dict[str, Any] | None = None,
         inline_message_id: str | None = None,
         user_id: int = 42,
+        language_code: str = "en",
     ) -> dict[str, Any]:
         query: dict[str, Any] = {
             "id": f"cbq{next(self._query_ids)}",
-            "from": self.user(user_id),
+            "from": self.user(user_id, language_code=language_code),
             "chat_instance": "ci-1",
             "data": data,
         }
@@ -459,12 +470,14 @@ class Updates:
             query["inline_message_id"] = inline_message_id
         return {"update_id": next(self._ids), "callback_query": query}
 
-    def inline_query(self, query: str, *, user_id: int = 42) -> dict[str, Any]:
+    def inline_query(
+        self, query: str, *, user_id: int = 42, language_code: str = "en"
+    ) -> dict[str, Any]:
         return {
             "update_id": next(self._ids),
             "inline_query": {
                 "id": f"iq{next(self._query_ids)}",
-                "from": self.user(user_id),
+                "from": self.user(user_id, language_code=language_code),
                 "query": query,
                 "offset": "",
             },
