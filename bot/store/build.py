@@ -43,6 +43,7 @@ from bot.store.schema import (
     SHORT_PREFIX_LEN,
     SHORT_PREFIX_TOP,
 )
+from bot.transaction import recover_if_idle
 
 log = logging.getLogger(__name__)
 
@@ -307,6 +308,11 @@ def ensure_catalog(data_dir: Path, db_path: Path) -> Path:
     - One build at a time: the others wait for the lock and reuse the fresh catalog.
     - A failed rebuild keeps the last good catalog, with a warning.
     """
+    if data_dir.is_dir():
+        try:
+            recover_if_idle(data_dir)  # an import killed mid-way never lands later
+        except (BotError, OSError) as exc:
+            log.warning("could not roll back an unfinished import in %s: %s", data_dir, exc)
     files = source_files(data_dir) if data_dir.is_dir() else []
     info = inspect_catalog(db_path)
     _refuse_foreign(db_path, info)
