@@ -140,6 +140,7 @@ def test_db_build_validate_and_import(
 
 def test_run_without_tokens_opens_the_console_chat(env: Path) -> None:
     environ = {k: v for k, v in os.environ.items() if not k.endswith("_BOT_TOKEN")}
+    environ["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])  # this checkout's code
     proc = subprocess.run(
         [sys.executable, "-m", "credits_bot", "run"],
         input="childern of heaven\nrecap\ndune\n2\nquit\n",

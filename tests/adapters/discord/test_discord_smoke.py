@@ -113,6 +113,7 @@ async def test_credits_bot_discord_command_runs_and_stops_on_sigterm(
         "DISCORD_BOT_TOKEN": TOKEN,
         "CREDITS_DB": str(catalog_db),
         "CREDITS_DATA_DIR": str(ROOT / "data"),
+        "PYTHONPATH": str(ROOT),  # this checkout's code, not an installed copy's
     }
     proc = await asyncio.create_subprocess_exec(
         sys.executable,

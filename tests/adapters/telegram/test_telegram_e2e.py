@@ -33,6 +33,7 @@ async def test_credits_bot_telegram_answers_and_exits_cleanly_on_sigterm(
         CREDITS_DB=str(catalog_db),
         CREDITS_LOG_LEVEL="DEBUG",
         PYTHONUNBUFFERED="1",
+        PYTHONPATH=str(Path(__file__).resolve().parents[3]),  # this checkout's code
     )
     process = await asyncio.create_subprocess_exec(
         *command(),
