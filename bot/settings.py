@@ -71,6 +71,13 @@ def _int(env: Mapping[str, str], key: str, default: int | None = None) -> int | 
         raise ConfigError(f"{key} must be a whole number, not {raw!r}") from None
 
 
+def _positive(env: Mapping[str, str], key: str, default: int) -> int:
+    value = _int(env, key, default)
+    if value is None or value < 1:
+        raise ConfigError(f"{key} must be 1 or more, not {value}")
+    return value
+
+
 def _secret(env: Mapping[str, str], key: str) -> Secret | None:
     raw = env.get(key, "").strip()
     return Secret(raw) if raw else None
@@ -102,6 +109,13 @@ class Settings:
 
     tmdb_api_token: Secret | None = None
     tmdb_api_base_url: str = "https://api.themoviedb.org"
+
+    rate_person_burst: int = 5
+    rate_person_per_minute: int = 20
+    rate_chat_burst: int = 20
+    rate_chat_per_minute: int = 60
+    """Questions a person (and a chat) may ask at once, and then a minute; see
+    :mod:`bot.ratelimit`."""
 
     state_dir_setting: Path | None = None
     start_retries: int = 8
@@ -155,6 +169,10 @@ class Settings:
             tmdb_api_token=_secret(merged, "TMDB_API_TOKEN"),
             tmdb_api_base_url=merged.get("TMDB_API_BASE_URL", "").strip()
             or "https://api.themoviedb.org",
+            rate_person_burst=_positive(merged, "CREDITS_RATE_PERSON_BURST", 5),
+            rate_person_per_minute=_positive(merged, "CREDITS_RATE_PERSON_PER_MINUTE", 20),
+            rate_chat_burst=_positive(merged, "CREDITS_RATE_CHAT_BURST", 20),
+            rate_chat_per_minute=_positive(merged, "CREDITS_RATE_CHAT_PER_MINUTE", 60),
             state_dir_setting=Path(state).expanduser() if state else None,
             start_retries=max(_int(merged, "CREDITS_START_RETRIES", 8) or 1, 1),
         )

@@ -18,6 +18,7 @@ from bot.settings import Settings
 from bot.startup import Backoff, start_with_retries
 
 from .app import ALLOWED_UPDATES, build_application, set_commands
+from .flood import FairUpdateProcessor
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,9 @@ HEARTBEAT_SECONDS = 60.0
 """How often the bot notes that it is up (``telegram.alive`` in the state directory), to
 tell at the next start how long it was down."""
 HEARTBEAT_FILE = "telegram.alive"
+DRAIN_SECONDS = 8.0
+"""At shutdown, how long queued updates may still be answered (systemd's stop timeout
+leaves room for the rest of the shutdown)."""
 
 
 def _last_alive(path: Path) -> float | None:
@@ -134,6 +138,9 @@ async def serve(settings: Settings, service: CreditsLookup, stop: asyncio.Event)
             _note_alive(alive)
         if updater.running:
             await updater.stop()
+        processor = app.update_processor
+        if isinstance(processor, FairUpdateProcessor) and app.running:
+            await processor.drain(DRAIN_SECONDS)
         if app.running:
             await app.stop()
         await app.shutdown()
