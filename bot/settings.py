@@ -12,6 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from dotenv import dotenv_values
+from dotenv.parser import parse_stream
+
 from bot.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -43,25 +46,19 @@ class Secret:
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
-    """Parse a ``.env`` file: ``KEY=value`` lines, ``#`` comments, optional quotes."""
-    values: dict[str, str] = {}
+    """Parse a ``.env`` file with python-dotenv: ``KEY=value`` lines, ``export``, quotes,
+    ``#`` comments on their own lines and after a value (``PORT=8443  # note``; a ``#``
+    without a space before it stays part of the value). Nothing is interpolated, so a
+    token with a ``$`` in it is kept as written. A line that is not a setting is an error
+    naming the file and the line."""
     if not path.is_file():
-        return values
-    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("export "):
-            line = line[len("export ") :].lstrip()
-        key, sep, value = line.partition("=")
-        key = key.strip()
-        if not sep or not key.isidentifier():
-            raise ConfigError(f"{path}:{lineno}: expected KEY=value")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        values[key] = value
-    return values
+        return {}
+    with path.open(encoding="utf-8") as stream:
+        for binding in parse_stream(stream):
+            if binding.error:
+                raise ConfigError(f"{path}:{binding.original.line}: expected KEY=value")
+    values = dotenv_values(path, interpolate=False, encoding="utf-8")
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def _int(env: Mapping[str, str], key: str, default: int | None = None) -> int | None:
@@ -72,6 +69,13 @@ def _int(env: Mapping[str, str], key: str, default: int | None = None) -> int | 
         return int(raw)
     except ValueError:
         raise ConfigError(f"{key} must be a whole number, not {raw!r}") from None
+
+
+def _positive(env: Mapping[str, str], key: str, default: int) -> int:
+    value = _int(env, key, default)
+    if value is None or value < 1:
+        raise ConfigError(f"{key} must be 1 or more, not {value}")
+    return value
 
 
 def _secret(env: Mapping[str, str], key: str) -> Secret | None:
@@ -94,9 +98,14 @@ class Settings:
     telegram_token: Secret | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_webhook_url: str | None = None
-    telegram_webhook_listen: str = "0.0.0.0"
+    telegram_webhook_listen: str = "127.0.0.1"
+    """Behind a reverse proxy on the same host; set ``0.0.0.0`` to listen everywhere."""
     telegram_webhook_port: int = 8443
     telegram_webhook_secret: Secret | None = None
+
+    telegram_drop_pending_after: int = 900
+    """Seconds: after a longer downtime the updates sent meanwhile are dropped at start
+    (0: always drop them)."""
 
     tmdb_api_token: Secret | None = None
     tmdb_api_base_url: str = "https://api.themoviedb.org"
@@ -108,9 +117,26 @@ class Settings:
 
     @property
     def state_path(self) -> Path:
-        """The SQLite state file: ``CREDITS_STATE_FILE``, else ``state.sqlite`` beside the
-        catalog."""
-        return self.state_file or self.db_path.with_name("state.sqlite")
+        """The SQLite state file: ``CREDITS_STATE_FILE``, else ``state.sqlite`` in the state
+        directory (beside the catalog unless ``CREDITS_STATE_DIR`` says otherwise)."""
+        return self.state_file or self.state_dir / "state.sqlite"
+
+    rate_person_burst: int = 5
+    rate_person_per_minute: int = 20
+    rate_chat_burst: int = 20
+    rate_chat_per_minute: int = 60
+    """Questions a person (and a chat) may ask at once, and then a minute; see
+    :mod:`bot.ratelimit`."""
+
+    state_dir_setting: Path | None = None
+    start_retries: int = 8
+    """Attempts to reach a platform at start (network failures), with backoff."""
+
+    @property
+    def state_dir(self) -> Path:
+        """Small files the bot keeps between runs (``CREDITS_STATE_DIR``, else beside the
+        catalog)."""
+        return self.state_dir_setting or self.db_path.parent
 
     @property
     def local_dir(self) -> Path:
@@ -131,6 +157,7 @@ class Settings:
         merged.update(os.environ if env is None else env)
         db = merged.get("CREDITS_DB", "").strip()
         data_dir = merged.get("CREDITS_DATA_DIR", "").strip()
+        state = merged.get("CREDITS_STATE_DIR", "").strip()
         shards = merged.get("DISCORD_SHARDS", "").strip() or None
         if shards is not None and shards != "auto" and not shards.isdigit():
             raise ConfigError(f"DISCORD_SHARDS must be 'auto' or a number, not {shards!r}")
@@ -145,9 +172,11 @@ class Settings:
             telegram_api_base_url=merged.get("TELEGRAM_API_BASE_URL", "").strip()
             or "https://api.telegram.org/bot",
             telegram_webhook_url=merged.get("TELEGRAM_WEBHOOK_URL", "").strip() or None,
-            telegram_webhook_listen=merged.get("TELEGRAM_WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
+            telegram_webhook_listen=merged.get("TELEGRAM_WEBHOOK_LISTEN", "").strip()
+            or "127.0.0.1",
             telegram_webhook_port=_int(merged, "TELEGRAM_WEBHOOK_PORT", 8443) or 8443,
             telegram_webhook_secret=_secret(merged, "TELEGRAM_WEBHOOK_SECRET"),
+            telegram_drop_pending_after=_int(merged, "TELEGRAM_DROP_PENDING_AFTER", 900) or 0,
             tmdb_api_token=_secret(merged, "TMDB_API_TOKEN"),
             state_url=_secret(merged, "CREDITS_STATE_URL"),
             state_file=Path(sf).expanduser()
@@ -155,4 +184,10 @@ class Settings:
             else None,
             tmdb_api_base_url=merged.get("TMDB_API_BASE_URL", "").strip()
             or "https://api.themoviedb.org",
+            rate_person_burst=_positive(merged, "CREDITS_RATE_PERSON_BURST", 5),
+            rate_person_per_minute=_positive(merged, "CREDITS_RATE_PERSON_PER_MINUTE", 20),
+            rate_chat_burst=_positive(merged, "CREDITS_RATE_CHAT_BURST", 20),
+            rate_chat_per_minute=_positive(merged, "CREDITS_RATE_CHAT_PER_MINUTE", 60),
+            state_dir_setting=Path(state).expanduser() if state else None,
+            start_retries=max(_int(merged, "CREDITS_START_RETRIES", 8) or 1, 1),
         )

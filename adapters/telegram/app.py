@@ -10,9 +10,11 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseRateLimiter, Defaults
 
 from bot.errors import ConfigError
+from bot.ratelimit import Rate, RateLimiter
 from bot.service import CreditsLookup
 from bot.settings import Settings
 
+from .flood import FairUpdateProcessor
 from .handlers import TelegramApp, TelegramHandlers, command_menus
 
 RATE_LIMIT_RETRIES = 3
@@ -74,7 +76,7 @@ def build_application(
         .token(settings.telegram_token.get())
         .base_url(settings.telegram_api_base_url)
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-        .concurrent_updates(True)
+        .concurrent_updates(FairUpdateProcessor(rate_limiter_of(settings)))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -86,6 +88,14 @@ def build_application(
     )
     TelegramHandlers(service).register(app)
     return app
+
+
+def rate_limiter_of(settings: Settings) -> RateLimiter:
+    """The per-person and per-chat limits of the settings."""
+    return RateLimiter(
+        Rate(settings.rate_person_burst, settings.rate_person_per_minute),
+        Rate(settings.rate_chat_burst, settings.rate_chat_per_minute),
+    )
 
 
 async def set_commands(bot: Bot) -> None:

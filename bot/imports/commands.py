@@ -108,22 +108,16 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def _files(args: argparse.Namespace, settings: Settings) -> int:
     from bot.imports.jsonl import import_files
-    from bot.store.build import build_from_sources
 
-    report = import_files(args.files, settings.data_dir)
+    report = import_files(args.files, settings.data_dir, settings.db_path)
     for film, why in report.skipped:
         print(f"skipped {film.label}: {why}")
-    if report.written is None:
+    if report.written is None or report.build is None:
         print("nothing new to import")
         return 0
-    try:
-        build = build_from_sources(settings.data_dir, settings.db_path)
-    except BaseException:
-        report.written.unlink(missing_ok=True)  # all or nothing
-        raise
     print(
         f"imported {len(report.added)} films into {report.written}; "
-        f"catalog rebuilt ({build.films} films)"
+        f"catalog rebuilt ({report.build.films} films)"
     )
     return 0
 

@@ -1,43 +1,45 @@
-"""What the bulk importers share: installing a data file with its rebuild, a progress bar."""
+"""What the importers share: installing a data file with its rebuild, a progress bar."""
 
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 import time
 from pathlib import Path
 from typing import TextIO
 
-from bot.store.build import BuildReport, build_from_sources
+from bot.store.build import BuildReport, build_from_sources, catalog_lock
+from bot.transaction import DataTransaction, data_transaction
 
 
-def install_and_rebuild(tmp: Path, dest: Path, data_dir: Path, db_path: Path) -> BuildReport:
+def install_and_rebuild(
+    tmp: Path,
+    dest: Path,
+    data_dir: Path,
+    db_path: Path,
+    *,
+    tx: DataTransaction | None = None,
+) -> BuildReport:
     """Move a finished data file into place and rebuild the catalog, or change nothing.
 
-    The previous ``dest`` is kept aside until the rebuild has succeeded; if the build
-    fails (or is interrupted) it is put back, so the data files and the catalog always
-    agree and neither is ever half written.
+    Runs as a data transaction (:mod:`bot.transaction`): under the import lock, with the
+    previous ``dest`` kept aside and journalled until the rebuild has succeeded. A failure
+    puts it back; a process killed meanwhile is rolled back by the next one, so the data
+    files and the catalog always agree. The catalog's build lock is held from the install
+    to the end of the build, so a bot starting meanwhile waits and serves the result.
+    Pass ``tx`` when the caller already holds a transaction (and its lock).
     """
-    backup: Path | None = None
-    if dest.exists():
-        backup = dest.with_name(f".{dest.name}.previous")
-        os.replace(dest, backup)
+    if tx is None:
+        with data_transaction(data_dir) as own:
+            return install_and_rebuild(tmp, dest, data_dir, db_path, tx=own)
     try:
-        os.replace(tmp, dest)
-        report = build_from_sources(data_dir, db_path)
-    except BaseException:
+        with catalog_lock(db_path):
+            tx.install(tmp, dest)
+            report = build_from_sources(data_dir, db_path, locked=True)
+        tx.commit()
+    finally:
         with contextlib.suppress(OSError):
-            if backup is not None:
-                os.replace(backup, dest)
-            else:
-                dest.unlink()
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    if backup is not None:
-        with contextlib.suppress(OSError):
-            backup.unlink()
+            tmp.unlink()  # still there only when the install did not happen
     return report
 
 

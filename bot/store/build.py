@@ -1,24 +1,33 @@
-"""Building the catalog: source files -> a SQLite file, atomically.
+"""Building the catalog: source files -> a SQLite file, atomically and one at a time.
 
 The catalog is written to a temporary file beside its destination and renamed into place
 only when complete, so readers never see a half-built catalog and a failure leaves the
-previous one untouched.
+previous one untouched. Builds take a lock file beside the catalog (``fcntl.flock``), so
+processes that start together build once and the others reuse what it built.
+
+What may be overwritten: only a credits-bot catalog built from the same data folder (it
+records the folder in its ``meta`` table). A file that is not a catalog is never
+overwritten; a catalog built from other data is served as it is. When a rebuild fails
+(a bad data file, a read-only or full disk) the last good catalog keeps being served, with
+a warning.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.atomic import staged
-from bot.errors import CatalogError
+from bot.errors import BotError, CatalogError
 from bot.models import Film
 from bot.normalize import compact, initialisms, normalize
 from bot.records import film_to_record
@@ -34,8 +43,12 @@ from bot.store.schema import (
     SHORT_PREFIX_LEN,
     SHORT_PREFIX_TOP,
 )
+from bot.transaction import recover_if_idle
 
 log = logging.getLogger(__name__)
+
+CATALOG_MODE = 0o644
+"""Readable by every user (the service's own user may not be the one who built it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +72,10 @@ def build_catalog(
     dest: Path,
     *,
     source_fingerprint: str = "",
+    data_dir: Path | None = None,
 ) -> BuildReport:
-    """Write a catalog of ``films`` to ``dest`` atomically (see the module)."""
+    """Write a catalog of ``films`` to ``dest`` atomically (see the module); ``data_dir``
+    is recorded as the folder it was built from."""
     started = time.perf_counter()
     with staged(dest) as tmp:
         conn = sqlite3.connect(tmp)
@@ -79,6 +94,7 @@ def build_catalog(
                     ("fingerprint", source_fingerprint),
                     ("films", str(film_count)),
                     ("built_at", str(int(time.time()))),
+                    ("data_dir", str(data_dir.resolve()) if data_dir is not None else ""),
                 ],
             )
             conn.commit()
@@ -86,6 +102,7 @@ def build_catalog(
             conn.commit()
         finally:
             conn.close()
+        os.chmod(tmp, CATALOG_MODE)
         os.replace(tmp, dest)
     return BuildReport(dest, film_count, name_count, time.perf_counter() - started)
 
@@ -158,10 +175,46 @@ def _unique_ids(conn: sqlite3.Connection) -> None:
         raise CatalogError(f"duplicate film id {row[0] if row else '?'!r}") from None
 
 
-def read_fingerprint(db_path: Path) -> str | None:
-    """The source fingerprint a catalog was built from, or None if unreadable."""
+@dataclass(frozen=True, slots=True)
+class CatalogInfo:
+    """What is at a catalog path: nothing, something else, or a catalog and its meta."""
+
+    exists: bool
+    meta: dict[str, str] | None
+    """None when the file is not a credits-bot catalog (or there is no file)."""
+
+    @property
+    def is_catalog(self) -> bool:
+        return self.meta is not None
+
+    @property
+    def servable(self) -> bool:
+        """A catalog this version can serve."""
+        return self.meta is not None and self.meta.get("schema") == SCHEMA_VERSION
+
+    def built_from(self, data_dir: Path) -> bool:
+        """Whether it was built from ``data_dir`` (so a rebuild from there may replace it).
+
+        Catalogs of earlier versions recorded no folder: one with a source fingerprint was
+        built from source files and is taken as ours; one without (a benchmark's) is not.
+        """
+        if self.meta is None:
+            return False
+        recorded = self.meta.get("data_dir")
+        if recorded:
+            return recorded == str(data_dir.resolve())
+        return bool(self.meta.get("fingerprint"))
+
+    def fresh(self, want: str) -> bool:
+        return self.servable and self.meta is not None and self.meta.get("fingerprint") == want
+
+
+def inspect_catalog(db_path: Path) -> CatalogInfo:
+    """Look at ``db_path`` without changing it."""
+    if not db_path.exists():
+        return CatalogInfo(False, None)
     if not db_path.is_file():
-        return None
+        return CatalogInfo(True, None)
     try:
         conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -169,38 +222,137 @@ def read_fingerprint(db_path: Path) -> str | None:
         finally:
             conn.close()
     except sqlite3.Error:
-        return None
-    meta = dict(rows)
-    if meta.get("schema") != SCHEMA_VERSION:
-        return None
-    return meta.get("fingerprint")
+        return CatalogInfo(True, None)
+    meta = {str(k): str(v) for k, v in rows}
+    return CatalogInfo(True, meta if "schema" in meta else None)
 
 
-def build_from_sources(data_dir: Path, dest: Path) -> BuildReport:
+def read_fingerprint(db_path: Path) -> str | None:
+    """The source fingerprint a catalog was built from, or None if unreadable."""
+    info = inspect_catalog(db_path)
+    if not info.servable or info.meta is None:
+        return None
+    return info.meta.get("fingerprint")
+
+
+def lock_path(db_path: Path) -> Path:
+    return db_path.with_name(f".{db_path.name}.lock")
+
+
+@contextlib.contextmanager
+def catalog_lock(db_path: Path, *, wait: bool = True) -> Iterator[bool]:
+    """Hold the build lock of ``db_path`` (a lock file beside it) while inside.
+
+    Yields False, without waiting, when ``wait`` is false and another process holds it.
+    The lock goes with the process: a build killed with -9 leaves no lock held.
+    """
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path(db_path), os.O_RDWR | os.O_CREAT, CATALOG_MODE)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def stale_temps(db_path: Path) -> list[Path]:
+    """Temporary files of builds that did not finish (a kill -9 leaves them behind)."""
+    return sorted(db_path.parent.glob(f".{db_path.name}.*.tmp"))
+
+
+def _remove_stale_temps(db_path: Path) -> None:
+    """Remove the temporary files of killed builds; call only with the build lock held."""
+    for tmp in stale_temps(db_path):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            log.info("removed %s, left by a build that did not finish", tmp.name)
+
+
+def _refuse_foreign(db_path: Path, info: CatalogInfo) -> None:
+    if info.exists and not info.is_catalog:
+        raise CatalogError(
+            f"{db_path} is not a credits-bot catalog: refusing to overwrite it "
+            "(choose another --db or CREDITS_DB, or move that file away)"
+        )
+
+
+def _build_unlocked(data_dir: Path, dest: Path) -> BuildReport:
+    _refuse_foreign(dest, inspect_catalog(dest))
+    _remove_stale_temps(dest)
+    files = source_files(data_dir)
+    return build_catalog(
+        (item.film for item in iter_films(files)),
+        dest,
+        source_fingerprint=fingerprint(files),
+        data_dir=data_dir,
+    )
+
+
+def build_from_sources(data_dir: Path, dest: Path, *, locked: bool = False) -> BuildReport:
     """Build the catalog from every source file, validating each film as it streams by.
 
     A bad record aborts the build (with its file and line) and leaves the previous catalog
     in place. Films are streamed, not held, so millions of imported ones fit in memory.
+    Takes the build lock unless the caller holds it (``locked``). Never overwrites a file
+    that is not a credits-bot catalog.
     """
-    files = source_files(data_dir)
-    return build_catalog(
-        (item.film for item in iter_films(files)), dest, source_fingerprint=fingerprint(files)
-    )
+    if locked:
+        return _build_unlocked(data_dir, dest)
+    with catalog_lock(dest):
+        return _build_unlocked(data_dir, dest)
 
 
 def ensure_catalog(data_dir: Path, db_path: Path) -> Path:
-    """Build the catalog if it is missing or older than its source files.
+    """A catalog to serve: built if missing, rebuilt if older than its source files.
 
-    A catalog that was not built from ``data_dir`` (an explicit ``--db`` of a
-    benchmark or a deployment) is used as it is when there are no source files.
+    - A file that is not a credits-bot catalog is refused, never overwritten.
+    - A catalog built from another data folder (or a benchmark's) is served as it is.
+    - One build at a time: the others wait for the lock and reuse the fresh catalog.
+    - A failed rebuild keeps the last good catalog, with a warning.
     """
+    if data_dir.is_dir():
+        try:
+            recover_if_idle(data_dir)  # an import killed mid-way never lands later
+        except (BotError, OSError) as exc:
+            log.warning("could not roll back an unfinished import in %s: %s", data_dir, exc)
     files = source_files(data_dir) if data_dir.is_dir() else []
-    if not files:
-        if db_path.is_file():
+    info = inspect_catalog(db_path)
+    _refuse_foreign(db_path, info)
+    if not files or (info.is_catalog and not info.built_from(data_dir)):
+        if info.servable:
+            if files:
+                log.info("serving %s as it is: it was not built from %s", db_path, data_dir)
             return db_path
+        if info.is_catalog:
+            raise CatalogError(
+                f"{db_path} was built by another version of credits-bot from other data: "
+                f"rebuild it with 'credits-bot db build --db {db_path}'"
+            )
         raise CatalogError(f"no catalog at {db_path} and no data files in {data_dir}")
-    current = read_fingerprint(db_path)
-    if current is None or current != fingerprint(files):
-        report = build_from_sources(data_dir, db_path)
-        log.info("built catalog %s: %d films in %.2fs", db_path, report.films, report.seconds)
+    if stale_temps(db_path):
+        with contextlib.suppress(OSError), catalog_lock(db_path, wait=False) as held:
+            if held:
+                _remove_stale_temps(db_path)
+    if info.fresh(fingerprint(files)):
+        return db_path
+    try:
+        with catalog_lock(db_path):
+            now = inspect_catalog(db_path)
+            if now.fresh(fingerprint(source_files(data_dir))):
+                log.info("using the catalog another process has just built")
+                return db_path
+            report = _build_unlocked(data_dir, db_path)
+    except (BotError, OSError, sqlite3.Error) as exc:
+        last = inspect_catalog(db_path)
+        if not last.servable:
+            raise
+        log.warning(
+            "could not rebuild the catalog %s (%s): serving the last good one", db_path, exc
+        )
+        return db_path
+    log.info("built catalog %s: %d films in %.2fs", db_path, report.films, report.seconds)
     return db_path

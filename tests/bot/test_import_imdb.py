@@ -226,8 +226,14 @@ def test_too_many_malformed_rows_abort_and_change_nothing(
     assert str(err.value).startswith(f"{bad}:5: startYear must be a year")
     assert "more than the 3 allowed" in str(err.value)
     assert ((data / "local" / "imdb.jsonl").read_bytes(), db.read_bytes()) == before
-    assert sorted(p.name for p in (data / "local").iterdir()) == ["imdb.jsonl", "import-1.jsonl"]
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in (data / "local").iterdir()) == [
+        ".import.lock",  # the import lock stays, like the build lock
+        "imdb.jsonl",
+        "import-1.jsonl",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [
+        ".catalog.sqlite.lock"  # the build lock stays: removing a lock file races
+    ]
     # The command line says so in one line, with no traceback.
     monkeypatch.setenv("CREDITS_DATA_DIR", str(data))
     monkeypatch.chdir(tmp_path)
@@ -267,7 +273,7 @@ def test_a_failed_rebuild_puts_the_previous_file_back(
     import_imdb(first, None, data, db)
     before = ((data / "local" / "imdb.jsonl").read_bytes(), db.read_bytes())
 
-    def broken(data_dir: Path, dest: Path) -> object:
+    def broken(data_dir: Path, dest: Path, **_: object) -> object:
         raise CatalogError("disk full")
 
     monkeypatch.setattr(common, "build_from_sources", broken)
@@ -275,7 +281,11 @@ def test_a_failed_rebuild_puts_the_previous_file_back(
     with pytest.raises(CatalogError):
         import_imdb(second, None, data, db)
     assert ((data / "local" / "imdb.jsonl").read_bytes(), db.read_bytes()) == before
-    assert sorted(p.name for p in (data / "local").iterdir()) == ["imdb.jsonl", "import-1.jsonl"]
+    assert sorted(p.name for p in (data / "local").iterdir()) == [
+        ".import.lock",  # the import lock stays, like the build lock
+        "imdb.jsonl",
+        "import-1.jsonl",
+    ]
 
 
 @pytest.mark.parametrize("order", ["text", "numeric"])

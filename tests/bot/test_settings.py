@@ -44,3 +44,35 @@ def test_bad_dotenv_line_names_file_and_line(tmp_path: Path) -> None:
     env_file.write_text("GOOD=1\nthis is not a setting\n")
     with pytest.raises(ConfigError, match=r"\.env:2: expected KEY=value"):
         read_dotenv(env_file)
+
+
+def test_dotenv_comments_quotes_and_export(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "TELEGRAM_WEBHOOK_PORT=8443  # the port Telegram allows\n"
+        "TELEGRAM_BOT_TOKEN=123:abc # note: from BotFather\n"
+        'export DISCORD_BOT_TOKEN="tok en#not-a-comment"\n'
+        "TMDB_API_TOKEN=abc#def\n"
+        "TELEGRAM_WEBHOOK_SECRET='with $dollar'\n"
+    )
+    settings = Settings.from_env({}, dotenv=env_file)
+    assert settings.telegram_webhook_port == 8443
+    assert settings.telegram_token == Secret("123:abc")
+    assert settings.discord_token == Secret("tok en#not-a-comment")
+    assert settings.tmdb_api_token == Secret("abc#def")  # no space before '#': a value
+    assert settings.telegram_webhook_secret == Secret("with $dollar")
+
+
+def test_webhook_listens_on_localhost_unless_told(tmp_path: Path) -> None:
+    assert Settings.from_env({}, dotenv=tmp_path / "none").telegram_webhook_listen == "127.0.0.1"
+    told = Settings.from_env({"TELEGRAM_WEBHOOK_LISTEN": "0.0.0.0"}, dotenv=tmp_path / "none")
+    assert told.telegram_webhook_listen == "0.0.0.0"
+
+
+def test_state_dir_defaults_to_the_catalog_folder(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {"CREDITS_DB": str(tmp_path / "v" / "c.sqlite")}, dotenv=tmp_path / "none"
+    )
+    assert settings.state_dir == tmp_path / "v"
+    other = Settings.from_env({"CREDITS_STATE_DIR": str(tmp_path / "s")}, dotenv=tmp_path / "none")
+    assert other.state_dir == tmp_path / "s"
