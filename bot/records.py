@@ -203,17 +203,7 @@ def _credits(rec: _Record) -> Credits:
     source = rec.text("source", raw=raw)
     extras = _extras(rec, raw)
     worth = _worth(rec, raw)
-    positions = {s.position for s in scenes}
-    if verdict is Verdict.UNKNOWN and scenes:
-        raise rec.fail("an 'unknown' verdict cannot list scenes")
-    if verdict is Verdict.NONE and scenes:
-        raise rec.fail("verdict 'none' contradicts the listed scenes")
-    if verdict is Verdict.DURING and Position.AFTER in positions:
-        raise rec.fail("verdict 'during' but a scene is after the credits")
-    if verdict is Verdict.AFTER and Position.DURING in positions:
-        raise rec.fail("verdict 'after' but a scene is during the credits")
-    if verdict is Verdict.BOTH and scenes and positions != {Position.DURING, Position.AFTER}:
-        raise rec.fail("verdict 'both' needs scenes during and after the credits")
+    _check_positions(rec, verdict, scenes)
     if verdict.recorded and source is None:
         raise rec.fail(f"verdict '{verdict}' needs a 'source'")
     if extras and not verdict.has_scenes:
@@ -226,6 +216,21 @@ def _credits(rec: _Record) -> Credits:
         worth_staying=worth,
         disputed=rec.text("disputed", raw=raw),
     )
+
+
+def _check_positions(rec: _Record, verdict: Verdict, scenes: list[Scene]) -> None:
+    """The verdict must agree with where the listed scenes are."""
+    positions = {s.position for s in scenes}
+    if verdict is Verdict.UNKNOWN and scenes:
+        raise rec.fail("an 'unknown' verdict cannot list scenes")
+    if verdict is Verdict.NONE and scenes:
+        raise rec.fail("verdict 'none' contradicts the listed scenes")
+    if verdict is Verdict.DURING and Position.AFTER in positions:
+        raise rec.fail("verdict 'during' but a scene is after the credits")
+    if verdict is Verdict.AFTER and Position.DURING in positions:
+        raise rec.fail("verdict 'after' but a scene is during the credits")
+    if verdict is Verdict.BOTH and scenes and positions != {Position.DURING, Position.AFTER}:
+        raise rec.fail("verdict 'both' needs scenes during and after the credits")
 
 
 def _extras(rec: _Record, raw: Mapping[str, Any]) -> tuple[str, ...]:

@@ -205,6 +205,31 @@ _CYRILLIC = str.maketrans(
 ABSENT_KINDS = ("absent-sequel", "absent-year", "absent-script", "absent-shared")
 
 
+def _series(keys: list[str]) -> dict[str, int]:
+    """A series: a key without its trailing number -> the highest number held."""
+    series: dict[str, int] = {}
+    for key in keys:
+        base, _, last = key.rpartition(" ")
+        if base and last.isdigit() and int(last) < 20:
+            series[base] = max(series.get(base, 1), int(last))
+        else:
+            series.setdefault(key, 1)
+    return series
+
+
+def _shared_word(rng: random.Random, pool: list[Film], films: list[Film]) -> str | None:
+    """A title made of one long word of a film and "the" or a word of another film."""
+    film = rng.choice(pool)
+    words = [w for w in normalize(film.title).split() if len(w) >= 5 and w.isalpha()]
+    if not words:
+        return None
+    word = max(words, key=len)
+    if rng.random() < 0.5:
+        return f"the {word}"
+    other = [w for w in normalize(rng.choice(films).title).split() if len(w) >= 4]
+    return f"{word} {rng.choice(other)}" if other else None
+
+
 def generate_absent(films: list[Film], count: int, seed: int) -> list[dict[str, Any]]:
     """Queries for films the catalog does not hold (``expect`` is ``None``)."""
     from rapidfuzz import fuzz, process
@@ -216,14 +241,7 @@ def generate_absent(films: list[Film], count: int, seed: int) -> list[dict[str, 
     names = {normalize(n) for f in films for n in (f.original_title, *f.aliases) if n}
     keys = list(by_key.keys() | names)
     compacts = {k.replace(" ", "") for k in keys}
-    # A series: a key without its trailing number -> the highest number held.
-    series: dict[str, int] = {}
-    for key in keys:
-        base, _, last = key.rpartition(" ")
-        if base and last.isdigit() and int(last) < 20:
-            series[base] = max(series.get(base, 1), int(last))
-        else:
-            series.setdefault(key, 1)
+    series = _series(keys)
     bases = [b for b in series if len(b) >= 4]
     numeric = [k for k in keys if k.isdigit()] or ["2012"]
     synthetic = [f for f in films if f.id.startswith("syn-")] or films
@@ -261,18 +279,10 @@ def generate_absent(films: list[Film], count: int, seed: int) -> list[dict[str, 
             text = f"{film.title.lower().translate(_CYRILLIC)} {number}"
             ok = absent(text)
         else:
-            film = rng.choice(long_titles or films)
-            words = [w for w in normalize(film.title).split() if len(w) >= 5 and w.isalpha()]
-            if not words:
+            shared = _shared_word(rng, long_titles or films, films)
+            if shared is None:
                 continue
-            word = max(words, key=len)
-            if rng.random() < 0.5:
-                text = f"the {word}"
-            else:
-                other = [w for w in normalize(rng.choice(films).title).split() if len(w) >= 4]
-                if not other:
-                    continue
-                text = f"{word} {rng.choice(other)}"
+            text = shared
             ok = absent(text, near=True)
         if ok:
             queries.append({"kind": kind, "query": text, "expect": None})

@@ -51,6 +51,11 @@ def add_parsers(dbsub: Any, common: argparse.ArgumentParser) -> None:
     imdb.add_argument(
         "--progress", action="store_true", help="show the progress bar even when not a terminal"
     )
+    _add_aftercredits(dbsub, common)
+    _add_tmdb(dbsub, common)
+
+
+def _add_aftercredits(dbsub: Any, common: argparse.ArgumentParser) -> None:
     ac = dbsub.add_parser(
         "import-aftercredits",
         parents=[common],
@@ -68,6 +73,9 @@ def add_parsers(dbsub: Any, common: argparse.ArgumentParser) -> None:
         "catalog lacks",
     )
     ac.add_argument("--as-of", help="the listing's date for the source line (default: today)")
+
+
+def _add_tmdb(dbsub: Any, common: argparse.ArgumentParser) -> None:
     tmdb = dbsub.add_parser(
         "import-tmdb",
         parents=[common],
