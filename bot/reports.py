@@ -22,6 +22,8 @@ from typing import Any
 
 from bot.atomic import replace_text
 from bot.errors import BotError
+from bot.i18n import ENGLISH, Translator
+from bot.models import Answer, Found, Verdict
 from bot.records import film_to_record, iter_jsonl
 from bot.sources import CORRECTIONS_FILE, LOCAL_DIR
 from bot.state.base import Claim, Report, StateStore, Status, person_key
@@ -34,12 +36,55 @@ AGREEING = 3
 """Different people who must agree before their reports are shown with an answer."""
 SOURCE = "viewer reports, reviewed"
 
-_CLAIM_WORDS = {
-    Claim.NONE: "nothing during or after the credits",
-    Claim.DURING: "a scene during the credits",
-    Claim.AFTER: "a scene after the credits",
-    Claim.BOTH: "scenes during and after the credits",
-}
+
+def _agreed_line(claim: Claim, n: int, t: Translator) -> str:
+    """Several viewers agree: worded as what they report, never as a recorded fact."""
+    if claim is Claim.NONE:
+        return t.ngettext(
+            "{n} viewer reports nothing during or after the credits (not yet confirmed)",
+            "{n} viewers report nothing during or after the credits (not yet confirmed)",
+            n,
+        )
+    if claim is Claim.DURING:
+        return t.ngettext(
+            "{n} viewer reports a scene during the credits (not yet confirmed)",
+            "{n} viewers report a scene during the credits (not yet confirmed)",
+            n,
+        )
+    if claim is Claim.AFTER:
+        return t.ngettext(
+            "{n} viewer reports a scene after the credits (not yet confirmed)",
+            "{n} viewers report a scene after the credits (not yet confirmed)",
+            n,
+        )
+    return t.ngettext(
+        "{n} viewer reports scenes during and after the credits (not yet confirmed)",
+        "{n} viewers report scenes during and after the credits (not yet confirmed)",
+        n,
+    )
+
+
+def _part(claim: Claim, n: int, t: Translator) -> str:
+    """One side of a disagreement."""
+    if claim is Claim.NONE:
+        return t.ngettext(
+            "{n} reports nothing during or after the credits",
+            "{n} report nothing during or after the credits",
+            n,
+        )
+    if claim is Claim.DURING:
+        return t.ngettext(
+            "{n} reports a scene during the credits", "{n} report a scene during the credits", n
+        )
+    if claim is Claim.AFTER:
+        return t.ngettext(
+            "{n} reports a scene after the credits", "{n} report a scene after the credits", n
+        )
+    return t.ngettext(
+        "{n} reports scenes during and after the credits",
+        "{n} report scenes during and after the credits",
+        n,
+    )
 
 
 class Outcome(StrEnum):
@@ -86,21 +131,21 @@ class Reports:
         report = await self.state.add_report(film_id, person, platform, claim, note)
         return Submitted(Outcome.RECORDED, report)
 
-    async def viewer_line(self, film_id: str) -> str | None:
-        """What viewers report about a film, or None when fewer than three people did."""
+    async def viewer_line(self, film_id: str, t: Translator = ENGLISH) -> str | None:
+        """What viewers report about a film, in ``t``'s language, or None when fewer than
+        three people did."""
         tally = await self.state.tally(film_id)
         verdicts = {c: n for c, n in tally.counts.items() if c.is_verdict}
         if sum(verdicts.values()) < AGREEING:
             return None
         agreed = tally.agreed(AGREEING)
         if agreed is not None:
-            n = tally.counts[agreed]
-            return f"{n} viewers report {_CLAIM_WORDS[agreed]} (not yet confirmed)"
+            return _agreed_line(agreed, tally.counts[agreed], t)
         parts = [
-            f"{n} {'reports' if n == 1 else 'report'} {_CLAIM_WORDS[c]}"
+            _part(c, n, t)
             for c, n in sorted(verdicts.items(), key=lambda cn: (-cn[1], cn[0].value))
         ]
-        return "Viewers disagree: " + "; ".join(parts) + " (not yet confirmed)"
+        return t.gettext("Viewers disagree: {parts} (not yet confirmed)", parts="; ".join(parts))
 
     async def accept(self, report_id: int, data_dir: Path, db_path: Path) -> BuildReport:
         """Write the reported verdict as a correction, rebuild the catalog, mark the
@@ -141,3 +186,22 @@ def _write_correction(dest: Path, record: dict[str, Any]) -> None:
     lines = [json.dumps(film_to_record(f), ensure_ascii=False) for f in kept]
     lines.append(json.dumps(record, ensure_ascii=False))
     replace_text(dest, lambda handle: handle.write("\n".join(lines) + "\n"))
+
+
+def reports_of(service: object) -> Reports | None:
+    """The reports an adapter's service carries, if any: the optional ``reports``
+    attribute of what the adapters receive (:class:`~bot.service.CreditsService` and
+    :class:`~bot.live.LiveService` have one), so :class:`~bot.service.CreditsLookup`
+    stays as it is and a bot without a state store still answers."""
+    reports = getattr(service, "reports", None)
+    return reports if isinstance(reports, Reports) else None
+
+
+async def viewer_line_for(service: object, answer: Answer, t: Translator = ENGLISH) -> str | None:
+    """What viewers report, for an answer about a film nobody has recorded; else None."""
+    reports = reports_of(service)
+    if reports is None or not isinstance(answer, Found):
+        return None
+    if answer.film.credits.verdict is not Verdict.UNKNOWN:
+        return None
+    return await reports.viewer_line(answer.film.id, t)

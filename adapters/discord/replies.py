@@ -41,6 +41,7 @@ from bot.models import (
 )
 from bot.render.answer import answer_document, candidate_line, recap_document
 from bot.render.document import Document, Paragraph, Text
+from bot.reports import viewer_line_for
 from bot.service import CreditsLookup
 
 log = logging.getLogger(__name__)
@@ -123,17 +124,27 @@ def text_reply(doc: Document, view: discord.ui.View | None = None) -> Reply:
     return Reply([Page(content=chunks[0] if chunks else "\u200b")], view, ephemeral=True)
 
 
-def film_reply(answer: Found, mode: Mode, t: Translator = ENGLISH) -> Reply:
-    """The answer about one film (with its buttons), or its recap."""
+def film_reply(
+    answer: Found, mode: Mode, t: Translator = ENGLISH, viewers: str | None = None
+) -> Reply:
+    """The answer about one film (with its buttons), or its recap; ``viewers`` is what
+    viewers report about a film nobody has recorded."""
     if mode is Mode.RECAP:
         return embed_reply(recap_document(answer.film, t))
-    return embed_reply(answer_document(answer, t=t), answer_view(answer.film, t))
+    doc = answer_document(answer, viewers=viewers, t=t)
+    return embed_reply(doc, answer_view(answer.film, t))
 
 
-def build_reply(answer: Answer, mode: Mode, user_id: int, t: Translator = ENGLISH) -> Reply:
+def build_reply(
+    answer: Answer,
+    mode: Mode,
+    user_id: int,
+    t: Translator = ENGLISH,
+    viewers: str | None = None,
+) -> Reply:
     """The reply to an answer: public for a film or a choice, ephemeral when not found."""
     if isinstance(answer, Found):
-        return film_reply(answer, mode, t)
+        return film_reply(answer, mode, t, viewers)
     if isinstance(answer, Ambiguous):
         doc = answer_document(answer, t=t)
         return embed_reply(doc, choice_view(answer.candidates, mode, user_id, t))
@@ -232,7 +243,8 @@ async def answer_title(
     """``/credits`` and ``/recap``: resolve the title option and reply."""
     answer = await in_time(interaction, resolve(service, text))
     t = translator_for(interaction)
-    await send(interaction, build_reply(answer, mode, interaction.user.id, t))
+    viewers = await viewer_line_for(service, answer, t)
+    await send(interaction, build_reply(answer, mode, interaction.user.id, t, viewers))
 
 
 # --- components ----------------------------------------------------------------------------
@@ -318,7 +330,8 @@ class FilmButton(
         return cls(Mode(match["mode"]), match["film"], label)
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
-        answer = await service_of(interaction).film(self.film_id)
+        service = service_of(interaction)
+        answer = await service.film(self.film_id)
         t = translator_for(interaction)
         if not isinstance(answer, Found):
             await replace(interaction, build_reply(answer, self.mode, interaction.user.id, t))
@@ -334,7 +347,7 @@ class FilmButton(
             view=None,
             allowed_mentions=NO_MENTIONS,
         )
-        reply = film_reply(answer, self.mode, t)
+        reply = film_reply(answer, self.mode, t, await viewer_line_for(service, answer, t))
         await send(interaction, reply)
 
 
@@ -388,8 +401,11 @@ class PickSelect(
         if not values or not is_film_id(values[0]):
             await interaction.response.defer()
             return
-        answer = await service_of(interaction).film(values[0])
-        reply = build_reply(answer, self.mode, interaction.user.id, translator_for(interaction))
+        service = service_of(interaction)
+        answer = await service.film(values[0])
+        t = translator_for(interaction)
+        viewers = await viewer_line_for(service, answer, t)
+        reply = build_reply(answer, self.mode, interaction.user.id, t, viewers)
         if interaction.user.id == self.user_id and isinstance(answer, Found):
             await replace(interaction, reply)
         else:

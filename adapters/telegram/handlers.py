@@ -40,6 +40,7 @@ from bot.limits import MAX_QUESTION
 from bot.models import Ambiguous, Answer, Found
 from bot.render.answer import answer_document, choice_words, film_document, recap_document
 from bot.render.document import Document, Paragraph, Section, Text
+from bot.reports import viewer_line_for
 from bot.service import CreditsLookup
 from bot.texts import APOLOGY, GONE, STALE_BUTTON
 
@@ -267,18 +268,21 @@ class TelegramHandlers:
 
     async def _ask(self, message: Message, text: str, t: Translator, *, recap: bool) -> None:
         answer = await self._service.ask(text)
-        parts, keyboard = self._compose(answer, t, recap=recap)
+        viewers = None if recap else await viewer_line_for(self._service, answer, t)
+        parts, keyboard = self._compose(answer, t, recap=recap, viewers=viewers)
         await self._send(message, parts, keyboard)
 
     @staticmethod
     def _compose(
-        answer: Answer, t: Translator, *, recap: bool
+        answer: Answer, t: Translator, *, recap: bool, viewers: str | None = None
     ) -> tuple[list[str], InlineKeyboardMarkup | None]:
-        """The messages and the keyboard for an answer."""
+        """The messages and the keyboard for an answer; ``viewers`` is what viewers report
+        about a film nobody has recorded."""
         if isinstance(answer, Found):
             if recap:
                 return markup.render(recap_document(answer.film, t)), None
-            return markup.render(answer_document(answer, t=t)), answer_keyboard(answer, t=t)
+            doc = answer_document(answer, viewers=viewers, t=t)
+            return markup.render(doc), answer_keyboard(answer, t=t)
         action = Action.PICK_RECAP if recap else Action.ANSWER
         if isinstance(answer, Ambiguous):
             keyboard = choices_keyboard(answer.candidates, action)
@@ -402,7 +406,8 @@ class TelegramHandlers:
         if action is Action.PICK_RECAP:
             parts, keyboard = markup.render(recap_document(film, t)), None
         else:
-            parts = markup.render(answer_document(answer, t=t))
+            viewers = await viewer_line_for(self._service, answer, t)
+            parts = markup.render(answer_document(answer, viewers=viewers, t=t))
             keyboard = answer_keyboard(answer, t=t)
         await self._edit(message, parts, keyboard)
 
