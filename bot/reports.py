@@ -131,6 +131,13 @@ class Reports:
         report = await self.state.add_report(film_id, person, platform, claim, note)
         return Submitted(Outcome.RECORDED, report)
 
+    async def annotate(self, report: Report, note: str | None) -> Report:
+        """Add a note to a report just made: it replaces that report (one per person per
+        film), so it does not count again towards the hourly limit."""
+        return await self.state.add_report(
+            report.film_id, report.person, report.platform, report.claim, note
+        )
+
     async def viewer_line(self, film_id: str, t: Translator = ENGLISH) -> str | None:
         """What viewers report about a film, in ``t``'s language, or None when fewer than
         three people did."""

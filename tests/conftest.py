@@ -224,6 +224,7 @@ REPORTED_FILMS = (
     {"title": "Quiet Orchard", "year": 1999},
     {"title": "Lantern Keepers", "year": 2017,
      "credits": {"verdict": "none", "source": "Collider"}},
+    *({"title": f"Paper Comet {n}", "year": 2000 + n} for n in range(1, 12)),
 )  # fmt: skip
 """A tiny catalog for report flows: one film nobody has recorded, one recorded."""
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from telegram import (
     Chat,
+    ForceReply,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
@@ -37,15 +38,23 @@ from telegram.ext import (
 
 from bot.i18n import LANGUAGES, N_, Translator, choose_language, translator
 from bot.limits import MAX_QUESTION
-from bot.models import Ambiguous, Answer, Found
+from bot.models import Ambiguous, Answer, Film, Found, Verdict
 from bot.render.answer import answer_document, choice_words, film_document, recap_document
 from bot.render.document import Document, Paragraph, Section, Text
-from bot.reports import viewer_line_for
+from bot.reports import Outcome, reports_of, viewer_line_for
 from bot.service import CreditsLookup
+from bot.state.base import MAX_NOTE, Claim, Report
 from bot.texts import APOLOGY, GONE, STALE_BUTTON
 
 from . import markup
-from .keyboards import Action, answer_keyboard, choices_keyboard, decode
+from .keyboards import (
+    Action,
+    answer_keyboard,
+    choices_keyboard,
+    claims_keyboard,
+    decode,
+    decode_claim,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +63,11 @@ TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 
 INLINE_RESULTS = InlineQueryLimit.RESULTS  # 50
 INLINE_CACHE_SECONDS = 60
+TOO_MANY_REPORTS = N_("That is a lot of reports for one hour: please try later.")
+PLATFORM = "telegram"
+"""What reports from here are stored under (with the user id, hashed)."""
+MAX_PENDING_NOTES = 1000
+"""Note prompts remembered at most (the oldest are forgotten first)."""
 
 
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -166,6 +180,9 @@ def question_text(text: str) -> str:
 class TelegramHandlers:
     def __init__(self, service: CreditsLookup) -> None:
         self._service = service
+        self._reports = reports_of(service)
+        self._notes: dict[tuple[int, int], tuple[int, Report]] = {}
+        """Note prompts awaiting a reply: (chat, prompt message) -> (user id, report)."""
 
     def register(self, app: TelegramApp) -> None:
         new = filters.UpdateType.MESSAGE  # not edits, not channel posts
@@ -229,6 +246,8 @@ class TelegramHandlers:
         message = update.effective_message
         if message is None or message.text is None or self._sent_via_me(message, context):
             return
+        if await self._note(update, message):
+            return
         t = translator_for(update)
         text = question_text(_strip_mention(message.text, context.bot.username))
         if not text:
@@ -240,6 +259,8 @@ class TelegramHandlers:
         """In groups: only mentions of the bot and replies to the bot's own messages."""
         message = update.effective_message
         if message is None or message.text is None or self._sent_via_me(message, context):
+            return
+        if await self._note(update, message):
             return
         username = context.bot.username
         mentioned = any(
@@ -272,17 +293,17 @@ class TelegramHandlers:
         parts, keyboard = self._compose(answer, t, recap=recap, viewers=viewers)
         await self._send(message, parts, keyboard)
 
-    @staticmethod
     def _compose(
-        answer: Answer, t: Translator, *, recap: bool, viewers: str | None = None
+        self, answer: Answer, t: Translator, *, recap: bool, viewers: str | None = None
     ) -> tuple[list[str], InlineKeyboardMarkup | None]:
         """The messages and the keyboard for an answer; ``viewers`` is what viewers report
         about a film nobody has recorded."""
+        report = self._reports is not None
         if isinstance(answer, Found):
             if recap:
                 return markup.render(recap_document(answer.film, t)), None
             doc = answer_document(answer, viewers=viewers, t=t)
-            return markup.render(doc), answer_keyboard(answer, t=t)
+            return markup.render(doc), answer_keyboard(answer, report=report, t=t)
         action = Action.PICK_RECAP if recap else Action.ANSWER
         if isinstance(answer, Ambiguous):
             keyboard = choices_keyboard(answer.candidates, action)
@@ -362,6 +383,10 @@ class TelegramHandlers:
         if query is None:
             return
         t = translator_for(update)
+        claimed = decode_claim(query.data)
+        if claimed is not None:
+            await self._claim(update, context, *claimed, t)
+            return
         decoded = decode(query.data)
         if decoded is None:
             await query.answer(t.gettext(STALE_BUTTON))
@@ -403,13 +428,94 @@ class TelegramHandlers:
         if action is Action.RECAP:
             await self._send(message, markup.render(recap_document(film, t)))
             return
+        if action is Action.WRONG:
+            await self._ask_claim(message, film, t)
+            return
         if action is Action.PICK_RECAP:
             parts, keyboard = markup.render(recap_document(film, t)), None
         else:
             viewers = await viewer_line_for(self._service, answer, t)
             parts = markup.render(answer_document(answer, viewers=viewers, t=t))
-            keyboard = answer_keyboard(answer, t=t)
+            keyboard = answer_keyboard(answer, report=self._reports is not None, t=t)
         await self._edit(message, parts, keyboard)
+
+    # --- reports ------------------------------------------------------------------------
+
+    async def _ask_claim(self, message: Message, film: Film, t: Translator) -> None:
+        """ "Wrong?" was pressed: what was wrong (or, for an unknown film, what was seen)."""
+        if self._reports is None:
+            return
+        if film.credits.verdict is Verdict.UNKNOWN:
+            question = t.gettext(
+                "What did you see during and after the credits of {film}?", film=film.label
+            )
+        else:
+            question = t.gettext("What was wrong with the answer about {film}?", film=film.label)
+        await self._send(message, markup.render_text(question), claims_keyboard(film, t))
+
+    async def _claim(
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        claim: Claim,
+        film_id: str,
+        t: Translator,
+    ) -> None:
+        """A report's choice: record it, then invite a short note as a reply."""
+        query = update.callback_query
+        user = update.effective_user
+        if query is None or user is None:
+            return
+        message = query.message
+        if self._reports is None or not isinstance(message, Message):
+            await query.answer(t.gettext(STALE_BUTTON))
+            return
+        done = await self._reports.submit(film_id, PLATFORM, user.id, claim)
+        if done.outcome is Outcome.LIMITED:
+            await query.answer(
+                t.gettext("That is a lot of reports for one hour: please try later.")
+            )
+            return
+        if done.outcome is Outcome.UNKNOWN_FILM or done.report is None:
+            await query.answer(t.gettext(GONE))
+            return
+        await query.answer()
+        hit = await self._reports.reader.film_by_id(film_id)
+        label = hit[1].label if hit is not None else film_id
+        thanks = t.gettext("Thanks: your report about {film} is recorded for review.", film=label)
+        await message.edit_text(markup.render_text(thanks)[0], reply_markup=None)
+        invite = t.gettext(
+            "Add a short note if you like: reply to this message (up to {limit} characters).",
+            limit=MAX_NOTE,
+        )
+        prompt = await message.reply_text(
+            markup.render_text(invite)[0],
+            reply_markup=ForceReply(
+                input_field_placeholder=t.gettext("Short note (optional)")[:64]
+            ),
+        )
+        self._remember(prompt.chat.id, prompt.message_id, user.id, done.report)
+
+    def _remember(self, chat_id: int, message_id: int, user_id: int, report: Report) -> None:
+        self._notes[(chat_id, message_id)] = (user_id, report)
+        while len(self._notes) > MAX_PENDING_NOTES:
+            del self._notes[next(iter(self._notes))]
+
+    async def _note(self, update: Update, message: Message) -> bool:
+        """A reply to a note prompt from the person who reported: the note is added.
+        True when the message was such a note (and so is not a question)."""
+        reply_to = message.reply_to_message
+        user = update.effective_user
+        if reply_to is None or user is None or self._reports is None:
+            return False
+        pending = self._notes.get((message.chat.id, reply_to.message_id))
+        if pending is None or pending[0] != user.id:
+            return False
+        del self._notes[(message.chat.id, reply_to.message_id)]
+        await self._reports.annotate(pending[1], markup.clean(message.text or ""))
+        t = translator_for(update)
+        await self._send(message, markup.render_text(t.gettext("Thanks: your note is saved.")))
+        return True
 
     async def _edit(
         self, message: Message, parts: Sequence[str], keyboard: InlineKeyboardMarkup | None

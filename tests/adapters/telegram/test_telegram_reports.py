@@ -60,3 +60,82 @@ async def test_a_recorded_film_never_shows_viewer_reports(
         await reports.submit("lantern-keepers-2017", "telegram", user, Claim.AFTER)
     (reply,) = await tg_reports.replies_to("/credits Lantern Keepers")
     assert "viewers report" not in parse(reply.text).text
+
+
+async def test_wrong_button_records_a_report_and_takes_a_note(
+    tg_reports: Harness, reported_service: CreditsService
+) -> None:
+    reports = reports_of(reported_service)
+    assert reports is not None
+    film = "lantern-keepers-2017"
+    (answer,) = await tg_reports.replies_to(
+        "/credits Lantern Keepers", chat_id=-5, chat_type="group"
+    )
+    assert ("Wrong?", f"w:{film}") in answer.buttons()
+
+    calls = await tg_reports.press(answer, f"w:{film}")
+    (ask,) = [c for c in calls if c.method == "sendMessage"]
+    assert "What was wrong with the answer about Lantern Keepers (2017)?" in parse(ask.text).text
+    assert [d for _, d in ask.buttons()] == [f"x{c}:{film}" for c in ("f", "d", "a", "b", "n", "o")]
+    assert all(len(d.encode()) <= 64 for _, d in ask.buttons())
+
+    calls = await tg_reports.press(ask, f"xa:{film}")
+    assert calls[0].method == "answerCallbackQuery"
+    (edit,) = [c for c in calls if c.method == "editMessageText"]
+    assert "recorded for review" in parse(edit.text).text
+    (prompt,) = [c for c in calls if c.method == "sendMessage"]
+    assert prompt.params["reply_markup"]["force_reply"] is True
+    (report,) = await reports.state.reports()
+    assert (report.film_id, report.claim, report.note) == (film, Claim.AFTER, None)
+    assert report.person == await reports.person("telegram", 42)
+    assert len(report.person) == 64 and report.person != await reports.person("discord", 42)
+
+    # Somebody else's reply is not a note (it is a question to the bot, as before).
+    await tg_reports.say("Quiet Orchard", chat_id=-5, chat_type="group", user_id=7,
+                         reply_to=prompt.result)  # fmt: skip
+    assert (await reports.state.reports())[0].note is None
+
+    hostile = "<b>@everyone</b> &amp; <tg-spoiler>x</tg-spoiler> " * 30
+    (thanks,) = await tg_reports.replies_to(
+        hostile, chat_id=-5, chat_type="group", reply_to=prompt.result
+    )
+    assert parse(thanks.text).text == "Thanks: your note is saved."
+    (noted,) = await reports.state.reports()
+    assert noted.id == report.id and noted.claim is Claim.AFTER
+    assert noted.note is not None and 290 <= len(noted.note) <= 300
+    assert noted.note.startswith("<b>@everyone</b>")
+    assert "everyone" not in thanks.text
+
+
+async def test_i_watched_it_offers_what_was_seen(
+    tg_reports: Harness, reported_service: CreditsService
+) -> None:
+    (answer,) = await tg_reports.replies_to("/credits Quiet Orchard", language_code="fr")
+    assert ("Je l’ai vu", f"w:{FILM}") in answer.buttons()
+    calls = await tg_reports.press(answer, f"w:{FILM}", language_code="fr")
+    (ask,) = [c for c in calls if c.method == "sendMessage"]
+    assert [d for _, d in ask.buttons()] == [f"x{c}:{FILM}" for c in ("n", "d", "a", "b")]
+    await tg_reports.press(ask, f"xb:{FILM}")
+    reports = reports_of(reported_service)
+    assert reports is not None
+    assert (await reports.state.tally(FILM)).counts == {Claim.BOTH: 1}
+
+
+async def test_the_hourly_limit_gets_one_short_reply(
+    tg_reports: Harness, reported_service: CreditsService
+) -> None:
+    reports = reports_of(reported_service)
+    assert reports is not None
+    for n in range(1, 11):
+        done = await reports.submit(f"paper-comet-{n}-{2000 + n}", "telegram", 42, Claim.NONE)
+        assert done.report is not None
+    (answer,) = await tg_reports.replies_to("/credits Lantern Keepers")
+    (ask,) = [c for c in await tg_reports.press(answer, "w:lantern-keepers-2017")
+              if c.method == "sendMessage"]  # fmt: skip
+    calls = await tg_reports.press(ask, "xd:lantern-keepers-2017")
+    assert [c.method for c in calls] == ["answerCallbackQuery"]
+    assert calls[0].params["text"] == "That is a lot of reports for one hour: please try later."
+    assert (await reports.state.tally("lantern-keepers-2017")).counts == {}
+    # Somebody else may still report.
+    calls = await tg_reports.press(ask, "xd:lantern-keepers-2017", user_id=8)
+    assert [c.method for c in calls][:2] == ["answerCallbackQuery", "editMessageText"]

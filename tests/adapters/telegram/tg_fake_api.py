@@ -56,7 +56,7 @@ class Call:
 
 
 def buttons_of(markup: Any) -> list[tuple[str, str]]:
-    if not markup:
+    if not markup or "inline_keyboard" not in markup:
         return []
     return [
         (b["text"], b.get("callback_data", "")) for row in markup["inline_keyboard"] for b in row
@@ -329,7 +329,8 @@ class FakeBotApi:
             "from": self.bot_user,
             "text": parse(text).text,
         }
-        if markup:
+        if markup and "inline_keyboard" in markup:
+            # A sent message carries only an inline keyboard (never force_reply).
             message["reply_markup"] = markup
         self.messages[(chat_id, message_id)] = message
         return message
