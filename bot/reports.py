@@ -23,7 +23,7 @@ from typing import Any
 from bot.atomic import replace_text
 from bot.errors import BotError
 from bot.i18n import ENGLISH, Translator
-from bot.models import Answer, Found, Verdict
+from bot.models import Answer, Film, Found, Verdict
 from bot.records import film_to_record, iter_jsonl
 from bot.sources import CORRECTIONS_FILE, LOCAL_DIR
 from bot.state.base import Claim, Report, StateStore, Status, person_key
@@ -212,3 +212,25 @@ async def viewer_line_for(service: object, answer: Answer, t: Translator = ENGLI
     if answer.film.credits.verdict is not Verdict.UNKNOWN:
         return None
     return await reports.viewer_line(answer.film.id, t)
+
+
+def claim_label(claim: Claim, t: Translator = ENGLISH) -> str:
+    if claim is Claim.WRONG_FILM:
+        return t.gettext("Wrong film")
+    if claim is Claim.NONE:
+        return t.gettext("Nothing during or after")
+    if claim is Claim.DURING:
+        return t.gettext("A scene during the credits")
+    if claim is Claim.AFTER:
+        return t.gettext("A scene after the credits")
+    if claim is Claim.BOTH:
+        return t.gettext("Scenes during and after")
+    return t.gettext("Something else")
+
+
+def report_claims(film: Film) -> tuple[Claim, ...]:
+    """What a viewer can report: for a film nobody has recorded, what they saw; else
+    what was wrong with the answer."""
+    if film.credits.verdict is Verdict.UNKNOWN:
+        return (Claim.NONE, Claim.DURING, Claim.AFTER, Claim.BOTH)
+    return (Claim.WRONG_FILM, Claim.DURING, Claim.AFTER, Claim.BOTH, Claim.NONE, Claim.OTHER)

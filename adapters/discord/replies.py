@@ -1,4 +1,5 @@
-"""Answers as Discord replies: embeds, the Recap button, the choice menu, suggestions.
+"""Answers as Discord replies: embeds, the Recap button, the choice menu, suggestions, and
+the "Wrong?" button whose modal records a viewer's report.
 
 Buttons and the select menu are :class:`discord.ui.DynamicItem` subclasses whose
 ``custom_id`` carries everything needed (a film id, what to show, who asked), so they keep
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +31,7 @@ from adapters.discord.markup import (
     escape_trimmed,
     plain,
 )
-from bot.i18n import ENGLISH, Translator
+from bot.i18n import ENGLISH, N_, Translator
 from bot.limits import MAX_FILM_ID, MAX_QUESTION
 from bot.models import (
     Ambiguous,
@@ -38,11 +40,14 @@ from bot.models import (
     Film,
     Found,
     NotFound,
+    Verdict,
 )
 from bot.render.answer import answer_document, candidate_line, recap_document
 from bot.render.document import Document, Paragraph, Text
-from bot.reports import viewer_line_for
+from bot.reports import Outcome, claim_label, report_claims, reports_of, viewer_line_for
 from bot.service import CreditsLookup
+from bot.state.base import MAX_NOTE, Claim
+from bot.texts import GONE, STALE_BUTTON
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +55,11 @@ DEFER_AFTER = 2.0
 """Seconds to wait for the core before deferring (Discord allows 3 for the first reply)."""
 MAX_SUGGESTION_BUTTONS = 5
 MAX_SELECT_OPTIONS = 25
+MODAL_TITLE_LIMIT = 45
+LABEL_TEXT_LIMIT = 45
+PLATFORM = "discord"
+"""What reports from here are stored under (with the user id, hashed)."""
+TOO_MANY_REPORTS = N_("That is a lot of reports for one hour: please try later.")
 
 FILM_ID = rf"[a-z0-9][a-z0-9-]{{0,{MAX_FILM_ID - 1}}}"
 _FILM_ID = re.compile(FILM_ID)
@@ -125,14 +135,19 @@ def text_reply(doc: Document, view: discord.ui.View | None = None) -> Reply:
 
 
 def film_reply(
-    answer: Found, mode: Mode, t: Translator = ENGLISH, viewers: str | None = None
+    answer: Found,
+    mode: Mode,
+    t: Translator = ENGLISH,
+    viewers: str | None = None,
+    *,
+    report: bool = False,
 ) -> Reply:
     """The answer about one film (with its buttons), or its recap; ``viewers`` is what
-    viewers report about a film nobody has recorded."""
+    viewers report about a film nobody has recorded; with ``report`` a "Wrong?" button."""
     if mode is Mode.RECAP:
         return embed_reply(recap_document(answer.film, t))
     doc = answer_document(answer, viewers=viewers, t=t)
-    return embed_reply(doc, answer_view(answer.film, t))
+    return embed_reply(doc, answer_view(answer.film, t, report=report))
 
 
 def build_reply(
@@ -141,10 +156,12 @@ def build_reply(
     user_id: int,
     t: Translator = ENGLISH,
     viewers: str | None = None,
+    *,
+    report: bool = False,
 ) -> Reply:
     """The reply to an answer: public for a film or a choice, ephemeral when not found."""
     if isinstance(answer, Found):
-        return film_reply(answer, mode, t, viewers)
+        return film_reply(answer, mode, t, viewers, report=report)
     if isinstance(answer, Ambiguous):
         doc = answer_document(answer, t=t)
         return embed_reply(doc, choice_view(answer.candidates, mode, user_id, t))
@@ -164,10 +181,17 @@ def not_found_reply(answer: NotFound, mode: Mode, t: Translator = ENGLISH) -> Re
     return text_reply(doc, view)
 
 
-def answer_view(film: Film, t: Translator = ENGLISH) -> discord.ui.View | None:
+def answer_view(
+    film: Film, t: Translator = ENGLISH, *, report: bool = False
+) -> discord.ui.View | None:
     view = discord.ui.View(timeout=None)
     if film.recap:
         view.add_item(RecapButton(film.id, t.gettext("Recap")))
+    if report and is_film_id(film.id):
+        if film.credits.verdict is Verdict.UNKNOWN:
+            view.add_item(WrongButton(film.id, t.gettext("I watched it")))
+        else:
+            view.add_item(WrongButton(film.id, t.gettext("Wrong?")))
     if film.imdb_id and _IMDB_ID.fullmatch(film.imdb_id):
         view.add_item(
             discord.ui.Button(label="IMDb", url=f"https://www.imdb.com/title/{film.imdb_id}/")
@@ -244,7 +268,9 @@ async def answer_title(
     answer = await in_time(interaction, resolve(service, text))
     t = translator_for(interaction)
     viewers = await viewer_line_for(service, answer, t)
-    await send(interaction, build_reply(answer, mode, interaction.user.id, t, viewers))
+    report = reports_of(service) is not None
+    reply = build_reply(answer, mode, interaction.user.id, t, viewers, report=report)
+    await send(interaction, reply)
 
 
 # --- components ----------------------------------------------------------------------------
@@ -347,7 +373,9 @@ class FilmButton(
             view=None,
             allowed_mentions=NO_MENTIONS,
         )
-        reply = film_reply(answer, self.mode, t, await viewer_line_for(service, answer, t))
+        viewers = await viewer_line_for(service, answer, t)
+        report = reports_of(service) is not None
+        reply = film_reply(answer, self.mode, t, viewers, report=report)
         await send(interaction, reply)
 
 
@@ -405,7 +433,8 @@ class PickSelect(
         answer = await service.film(values[0])
         t = translator_for(interaction)
         viewers = await viewer_line_for(service, answer, t)
-        reply = build_reply(answer, self.mode, interaction.user.id, t, viewers)
+        report = reports_of(service) is not None
+        reply = build_reply(answer, self.mode, interaction.user.id, t, viewers, report=report)
         if interaction.user.id == self.user_id and isinstance(answer, Found):
             await replace(interaction, reply)
         else:
@@ -414,8 +443,122 @@ class PickSelect(
             await send(interaction, reply)
 
 
+class WrongButton(
+    _Guarded,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"credits:wrong:(?P<film>{FILM_ID})",
+):
+    """Under an answer: "Wrong?" (or "I watched it"), opening the report's modal."""
+
+    def __init__(self, film_id: str, label: str = "Wrong?") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=plain(label, BUTTON_LABEL_LIMIT) or "Wrong?",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"credits:wrong:{film_id}",
+            )
+        )
+        self.film_id = film_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> WrongButton:
+        return cls(match["film"])
+
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        service = service_of(interaction)
+        t = translator_for(interaction)
+        answer = await service.film(self.film_id)
+        if not isinstance(answer, Found) or reports_of(service) is None:
+            await send(interaction, notice(t.gettext(GONE)))
+            return
+        await interaction.response.send_modal(ReportModal(answer.film, t))
+
+
+class ReportModal(discord.ui.Modal):
+    """What was wrong (or, for a film nobody has recorded, what was seen) and a note."""
+
+    def __init__(self, film: Film, t: Translator) -> None:
+        title = t.gettext("Report: {film}", film=film.label)
+        super().__init__(
+            title=plain(title, MODAL_TITLE_LIMIT) or "Report",
+            timeout=15 * 60,
+            # Unique per opening: discord.py keeps open modals by custom_id.
+            custom_id=f"credits:report:{film.id}:{os.urandom(6).hex()}",
+        )
+        self.film = film
+        unknown = film.credits.verdict is Verdict.UNKNOWN
+        question = t.gettext("What did you see?") if unknown else t.gettext("What was wrong?")
+        self.claim: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id="claim",
+            required=True,
+            min_values=1,
+            max_values=1,
+            options=[
+                discord.SelectOption(
+                    label=plain(claim_label(c, t), SELECT_OPTION_LIMIT) or c.value,
+                    value=c.value,
+                )
+                for c in report_claims(film)
+            ],
+        )
+        self.note: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            custom_id="note",
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=MAX_NOTE,
+        )
+        self.add_item(
+            discord.ui.Label(text=plain(question, LABEL_TEXT_LIMIT), component=self.claim)
+        )
+        note_label = t.gettext("Short note (optional)")
+        self.add_item(
+            discord.ui.Label(text=plain(note_label, LABEL_TEXT_LIMIT), component=self.note)
+        )
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        try:
+            await self._submit(interaction)
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+    async def _submit(self, interaction: discord.Interaction[Any]) -> None:
+        t = translator_for(interaction)
+        reports = reports_of(service_of(interaction))
+        values = self.claim.values
+        try:
+            claim = Claim(values[0]) if values else None
+        except ValueError:
+            claim = None
+        if reports is None or claim is None or claim not in report_claims(self.film):
+            await send(interaction, notice(t.gettext(STALE_BUTTON)))
+            return
+        note = self.note.value or None
+        done = await reports.submit(self.film.id, PLATFORM, interaction.user.id, claim, note)
+        if done.outcome is Outcome.LIMITED:
+            text = t.gettext(TOO_MANY_REPORTS)
+        elif done.outcome is Outcome.UNKNOWN_FILM:
+            text = t.gettext(GONE)
+        else:
+            text = t.gettext(
+                "Thanks: your report about {film} is recorded for review.", film=self.film.label
+            )
+        await send(interaction, notice(text))
+
+
+def notice(text: str) -> Reply:
+    """A short ephemeral line of our own, escaped."""
+    return Reply([Page(content=escape_trimmed(text, CONTENT_LIMIT))], ephemeral=True)
+
+
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     RecapButton,
     FilmButton,
     PickSelect,
+    WrongButton,
 )

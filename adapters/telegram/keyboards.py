@@ -14,6 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import ENGLISH, Translator
 from bot.models import Candidate, Film, Found, Verdict
+from bot.reports import claim_label, report_claims
 from bot.state.base import Claim
 
 CALLBACK_DATA_LIMIT = 64
@@ -82,28 +83,6 @@ def decode_claim(data: str | None) -> tuple[Claim, str] | None:
     if not sep or not film_id or claim is None:
         return None
     return claim, film_id
-
-
-def claim_label(claim: Claim, t: Translator = ENGLISH) -> str:
-    if claim is Claim.WRONG_FILM:
-        return t.gettext("Wrong film")
-    if claim is Claim.NONE:
-        return t.gettext("Nothing during or after")
-    if claim is Claim.DURING:
-        return t.gettext("A scene during the credits")
-    if claim is Claim.AFTER:
-        return t.gettext("A scene after the credits")
-    if claim is Claim.BOTH:
-        return t.gettext("Scenes during and after")
-    return t.gettext("Something else")
-
-
-def report_claims(film: Film) -> tuple[Claim, ...]:
-    """What a viewer can report: for a film nobody has recorded, what they saw; else
-    what was wrong with the answer."""
-    if film.credits.verdict is Verdict.UNKNOWN:
-        return (Claim.NONE, Claim.DURING, Claim.AFTER, Claim.BOTH)
-    return (Claim.WRONG_FILM, Claim.DURING, Claim.AFTER, Claim.BOTH, Claim.NONE, Claim.OTHER)
 
 
 def report_button(film: Film, t: Translator = ENGLISH) -> InlineKeyboardButton | None:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from conftest import MakeBot
-from discord_testkit import check_well_formed
+from discord_testkit import EPHEMERAL, USER_ID, Harness, check_well_formed, components, custom_ids
 
 from bot.reports import reports_of
 from bot.service import CreditsService
 from bot.state.base import Claim
 
 FILM = "quiet-orchard-1999"
+MakeBot = Callable[..., Awaitable[Harness]]
 
 
 async def test_an_unknown_film_shows_what_viewers_report(
@@ -31,3 +34,109 @@ async def test_an_unknown_film_shows_what_viewers_report(
     _, russian = await bot.command("credits", "Quiet Orchard", locale="ru")
     shown = json.dumps(russian.message_data["embeds"], ensure_ascii=False)
     assert "Мнения зрителей расходятся: 3 сообщают о сцене во время титров" in shown
+
+
+async def wrong_modal(bot: Harness, title: str, *, locale: str = "en-US") -> dict[str, Any]:
+    """Ask about a film, press the report button under the answer: the modal it opened."""
+    _, reply = await bot.command("credits", title, locale=locale)
+    message = bot.message_of(reply)
+    (wrong,) = [i for i in custom_ids(message) if i.startswith("credits:wrong:")]
+    _, opened = await bot.click(message, wrong, locale=locale)
+    assert opened.body["type"] == 9
+    assert bot.fake.rejected == []
+    modal = bot.fake.modals[-1]
+    # The library keeps the modal once the callback's response is read: wait for that, as
+    # a person cannot submit before the modal is on screen.
+    store = bot.client._connection._view_store
+    for _ in range(200):
+        if modal["custom_id"] in store._modals:
+            break
+        await asyncio.sleep(0.01)
+    return modal
+
+
+async def test_wrong_opens_a_modal_and_records_the_report(
+    make_bot: MakeBot, reported_service: CreditsService
+) -> None:
+    bot = await make_bot(reported_service)
+    reports = reports_of(reported_service)
+    assert reports is not None
+    _, reply = await bot.command("credits", "Lantern Keepers")
+    labels = [c.get("label") for c in components(bot.message_of(reply))]
+    assert "Wrong?" in labels
+    assert "credits:wrong:lantern-keepers-2017" in custom_ids(bot.message_of(reply))
+
+    modal = await wrong_modal(bot, "Lantern Keepers")
+    assert modal["title"] == "Report: Lantern Keepers (2017)"
+    select = modal["components"][0]["component"]
+    assert [o["value"] for o in select["options"]] == [
+        "wrong-film", "during", "after", "both", "none", "other"
+    ]  # fmt: skip
+    assert modal["components"][1]["component"]["max_length"] == 300
+
+    hostile = "@everyone <@123456789012345678> **bold** ||spoiler|| " * 10
+    _, done = await bot.submit(modal, {"claim": ["after"], "note": hostile}, user_id=555)
+    check_well_formed(done)
+    data = done.message_data
+    assert data["flags"] & EPHEMERAL
+    assert (
+        data["content"]
+        == "Thanks: your report about Lantern Keepers (2017) is recorded for review."
+    )
+    (report,) = await reports.state.reports()
+    assert (report.film_id, report.claim) == ("lantern-keepers-2017", Claim.AFTER)
+    assert report.note is not None and len(report.note) <= 300
+    assert report.person == await reports.person("discord", 555)
+
+
+async def test_i_watched_it_for_an_unknown_film_and_the_limit(
+    make_bot: MakeBot, reported_service: CreditsService
+) -> None:
+    bot = await make_bot(reported_service)
+    reports = reports_of(reported_service)
+    assert reports is not None
+    _, reply = await bot.command("credits", "Quiet Orchard", locale="es-ES")
+    assert "La he visto" in [c.get("label") for c in components(bot.message_of(reply))]
+    modal = await wrong_modal(bot, "Quiet Orchard", locale="es-ES")
+    options = modal["components"][0]["component"]["options"]
+    assert [o["value"] for o in options] == ["none", "during", "after", "both"]
+    assert modal["components"][0]["label"] == "¿Qué viste?"
+
+    for n in range(1, 11):
+        await reports.submit(f"paper-comet-{n}-{2000 + n}", "discord", USER_ID, Claim.NONE)
+    _, limited = await bot.submit(modal, {"claim": ["after"]})
+    assert limited.message_data["flags"] & EPHEMERAL
+    assert limited.message_data["content"] == (
+        "That is a lot of reports for one hour: please try later."
+    )
+    assert (await reports.state.tally(FILM)).counts == {}
+    # A forged value the modal did not offer is refused.
+    modal = await wrong_modal(bot, "Quiet Orchard")
+    _, forged = await bot.submit(modal, {"claim": ["wrong-film"]}, user_id=9)
+    assert forged.message_data["flags"] & EPHEMERAL
+    assert (await reports.state.tally(FILM)).counts == {}
+
+
+async def test_two_people_reporting_at_once_are_both_recorded(
+    make_bot: MakeBot, reported_service: CreditsService
+) -> None:
+    bot = await make_bot(reported_service)
+    first = await wrong_modal(bot, "Quiet Orchard")
+    second = await wrong_modal(bot, "Quiet Orchard")
+    assert first["custom_id"] != second["custom_id"]
+    await bot.submit(first, {"claim": ["after"]}, user_id=1)
+    await bot.submit(second, {"claim": ["during"]}, user_id=2)
+    reports = reports_of(reported_service)
+    assert reports is not None
+    assert (await reports.state.tally(FILM)).counts == {Claim.AFTER: 1, Claim.DURING: 1}
+
+
+async def test_the_report_button_survives_a_restart(
+    make_bot: MakeBot, reported_service: CreditsService
+) -> None:
+    first = await make_bot(reported_service)
+    _, reply = await first.command("credits", "Lantern Keepers")
+    message = first.message_of(reply)
+    restarted = await make_bot(reported_service)
+    _, opened = await restarted.click(message, "credits:wrong:lantern-keepers-2017")
+    assert opened.body["type"] == 9
