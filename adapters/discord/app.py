@@ -14,17 +14,20 @@ import discord
 from discord import app_commands
 
 from adapters.discord.failures import report_error
-from adapters.discord.language import CommandTranslator
+from adapters.discord.language import CommandTranslator, translator_for
 from adapters.discord.markup import CHOICE_NAME_LIMIT, NO_MENTIONS, plain
 from adapters.discord.replies import (
     DYNAMIC_ITEMS,
     Mode,
     answer_title,
+    embed_reply,
     is_film_id,
+    send,
     service_of,
 )
 from bot.i18n import N_, NP_
 from bot.limits import MAX_QUESTION
+from bot.render.about import about_document
 from bot.service import CreditsLookup
 from bot.settings import Settings
 
@@ -153,6 +156,7 @@ COMMAND = "discord command"
 CREDITS = NP_("discord command", "credits")
 RECAP = NP_("discord command", "recap")
 TITLE = NP_("discord command", "title")
+ABOUT = NP_("discord command", "about")
 
 
 def _name(name: str) -> app_commands.locale_str:
@@ -160,7 +164,7 @@ def _name(name: str) -> app_commands.locale_str:
 
 
 def build_commands() -> list[app_commands.Command[Any, ..., None]]:
-    """Fresh command objects for one tree: ``/credits`` and ``/recap``, their names and
+    """Fresh command objects for one tree: ``/credits``, ``/recap`` and ``/about``, their names and
     descriptions translated by :class:`CommandTranslator` when they are registered."""
     ls = app_commands.locale_str
     example = ls(N_("The film, e.g. Iron Man or Dune 2021"))
@@ -188,4 +192,16 @@ def build_commands() -> list[app_commands.Command[Any, ..., None]]:
     async def recap(interaction: discord.Interaction[Any], title: str) -> None:
         await answer_title(interaction, service_of(interaction), title, Mode.RECAP)
 
-    return [credits, recap]
+    @app_commands.command(
+        name=_name(ABOUT),
+        description=ls(N_("What this bot does, where its facts come from, what it stores")),
+    )
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    async def about(interaction: discord.Interaction[Any]) -> None:
+        doc = about_document(t=translator_for(interaction))
+        reply = embed_reply(doc)
+        reply.ephemeral = True
+        await send(interaction, reply)
+
+    return [credits, recap, about]

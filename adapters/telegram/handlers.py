@@ -39,6 +39,7 @@ from telegram.ext import (
 from bot.i18n import LANGUAGES, N_, Translator, choose_language, translator
 from bot.limits import MAX_QUESTION
 from bot.models import Ambiguous, Answer, Film, Found, Verdict
+from bot.render.about import about_document
 from bot.render.answer import answer_document, choice_words, film_document, recap_document
 from bot.render.document import Document, Paragraph, Section, Text
 from bot.reports import Outcome, reports_of, viewer_line_for
@@ -74,6 +75,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("credits", N_("Does a film have a scene during or after the credits?")),
     ("recap", N_("What happens in a film (hidden behind a spoiler)")),
     ("help", N_("What I do, with examples")),
+    ("about", N_("Where my facts come from and what I store")),
 )
 """Sent with ``setMyCommands`` at start-up: the descriptions once per language."""
 
@@ -189,6 +191,7 @@ class TelegramHandlers:
         app.add_handler(CommandHandler(["start", "help"], self.help, filters=new))
         app.add_handler(CommandHandler("credits", self.credits, filters=new))
         app.add_handler(CommandHandler("recap", self.recap, filters=new))
+        app.add_handler(CommandHandler("about", self.about, filters=new))
         app.add_handler(MessageHandler(new & filters.COMMAND, self.unknown_command))
         app.add_handler(
             MessageHandler(
@@ -214,6 +217,12 @@ class TelegramHandlers:
             return
         t = translator_for(update)
         await self._send(message, markup.render(help_document(context.bot.username, t)))
+
+    async def about(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        await self._send(message, markup.render(about_document(t=translator_for(update))))
 
     async def credits(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._command(update, "credits", recap=False)
