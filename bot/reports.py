@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.atomic import replace_text
+from bot.chatprefs import ChatPrefs
 from bot.errors import BotError
 from bot.i18n import ENGLISH, Translator
 from bot.models import Answer, Film, Found, Verdict
@@ -105,6 +106,8 @@ class Reports:
     def __init__(self, state: StateStore, reader: CatalogReader) -> None:
         self.state = state
         self.reader = reader
+        self.chats = ChatPrefs(state)
+        """Per-chat settings over the same state store."""
         self._salt: str | None = None
 
     async def person(self, platform: str, user_id: int | str) -> str:

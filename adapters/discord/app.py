@@ -7,6 +7,7 @@ the test guild) is passed into its constructor by :func:`create_client`.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import Any
 
@@ -14,7 +15,13 @@ import discord
 from discord import app_commands
 
 from adapters.discord.failures import report_error
-from adapters.discord.language import CommandTranslator, translator_for
+from adapters.discord.language import (
+    CommandTranslator,
+    chat_key,
+    chat_prefs,
+    load_chat_settings,
+    translator_for,
+)
 from adapters.discord.markup import CHOICE_NAME_LIMIT, NO_MENTIONS, plain
 from adapters.discord.replies import (
     DYNAMIC_ITEMS,
@@ -22,10 +29,11 @@ from adapters.discord.replies import (
     answer_title,
     embed_reply,
     is_film_id,
+    notice,
     send,
     service_of,
 )
-from bot.i18n import N_, NP_
+from bot.i18n import LANGUAGES, N_, NAMES, NP_
 from bot.limits import MAX_QUESTION
 from bot.render.about import about_document
 from bot.service import CreditsLookup
@@ -46,6 +54,11 @@ def intents() -> discord.Intents:
 
 
 class CreditsTree(app_commands.CommandTree[Any]):
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        """Before any command: the chat's settings into the cache (its language)."""
+        await load_chat_settings(interaction)
+        return True
+
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError, /
     ) -> None:
@@ -157,6 +170,11 @@ CREDITS = NP_("discord command", "credits")
 RECAP = NP_("discord command", "recap")
 TITLE = NP_("discord command", "title")
 ABOUT = NP_("discord command", "about")
+SETTINGS = NP_("discord command", "settings")
+PUBLIC = NP_("discord command", "public")
+LANGUAGE = NP_("discord command", "language")
+AUTOMATIC = "-"
+ADMINS_ONLY = N_("Only members who can manage this server can change its settings.")
 
 
 def _name(name: str) -> app_commands.locale_str:
@@ -204,4 +222,66 @@ def build_commands() -> list[app_commands.Command[Any, ..., None]]:
         reply.ephemeral = True
         await send(interaction, reply)
 
-    return [credits, recap, about]
+    language_choices = [
+        app_commands.Choice(name=ls(N_("Automatic (each person's language)")), value=AUTOMATIC),
+        *(app_commands.Choice(name=NAMES[code], value=code) for code in LANGUAGES),
+    ]
+
+    @app_commands.command(
+        name=_name(SETTINGS),
+        description=ls(N_("This server's replies and answer language (Manage Server)")),
+    )
+    @app_commands.rename(public=_name(PUBLIC), language=_name(LANGUAGE))
+    @app_commands.describe(
+        public=ls(N_("Answers visible to everyone (else only to the asker)")),
+        language=ls(N_("The language I answer in here")),
+    )
+    @app_commands.choices(language=language_choices)
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    async def settings(
+        interaction: discord.Interaction[Any],
+        public: bool | None = None,
+        language: app_commands.Choice[str] | None = None,
+    ) -> None:
+        await change_settings(interaction, public, language.value if language else None)
+
+    return [credits, recap, about, settings]
+
+
+async def change_settings(
+    interaction: discord.Interaction[Any], public: bool | None, language: str | None
+) -> None:
+    """``/settings``: show, or (for members with Manage Server; in a DM, its person)
+    change, whether answers are public and the language they are in."""
+    t = translator_for(interaction)
+    prefs = chat_prefs(interaction)
+    if prefs is None:
+        await send(interaction, notice(t.gettext("Settings are not available here.")))
+        return
+    if interaction.guild_id is not None and not interaction.permissions.manage_guild:
+        await send(interaction, notice(t.gettext(ADMINS_ONLY)))
+        return
+    current = await prefs.load(chat_key(interaction))
+    changed = current
+    if public is not None:
+        changed = dataclasses.replace(changed, public_replies=public)
+    if language is not None and (language == AUTOMATIC or language in NAMES):
+        changed = dataclasses.replace(changed, language=None if language == AUTOMATIC else language)
+    if changed != current:
+        await prefs.save(changed)
+    t = translator_for(interaction)
+    lines = [
+        t.gettext("Settings for this server")
+        if interaction.guild_id is not None
+        else t.gettext("Settings for this chat"),
+        t.gettext("Replies: visible to everyone")
+        if changed.public_replies
+        else t.gettext("Replies: only for the asker"),
+        t.gettext(
+            "Answer language: {language}",
+            language=NAMES.get(changed.language or "", t.gettext("automatic")),
+        ),
+    ]
+    await send(interaction, notice("\n".join(lines)))

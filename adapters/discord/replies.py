@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import discord
 
 from adapters.discord.failures import report_error
-from adapters.discord.language import translator_for
+from adapters.discord.language import cached_chat_settings, load_chat_settings, translator_for
 from adapters.discord.markup import (
     BUTTON_LABEL_LIMIT,
     CONTENT_LIMIT,
@@ -270,6 +270,9 @@ async def answer_title(
     viewers = await viewer_line_for(service, answer, t)
     report = reports_of(service) is not None
     reply = build_reply(answer, mode, interaction.user.id, t, viewers, report=report)
+    settings = cached_chat_settings(interaction)
+    if interaction.guild_id is not None and settings is not None and not settings.public_replies:
+        reply.ephemeral = True  # this server chose answers only the asker sees
     await send(interaction, reply)
 
 
@@ -281,6 +284,7 @@ class _Guarded:
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
+            await load_chat_settings(interaction)
             await self.handle(interaction)
         except Exception as exc:
             await report_error(interaction, exc)
@@ -523,6 +527,7 @@ class ReportModal(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
         try:
+            await load_chat_settings(interaction)
             await self._submit(interaction)
         except Exception as exc:
             await report_error(interaction, exc)

@@ -7,6 +7,7 @@ adds its callbacks to an :class:`~telegram.ext.Application`. Nothing here is glo
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import re
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from typing import Any
 from telegram import (
     Chat,
     ForceReply,
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
@@ -24,7 +26,7 @@ from telegram import (
     MessageEntity,
     Update,
 )
-from telegram.constants import InlineQueryLimit, ParseMode
+from telegram.constants import ChatMemberStatus, InlineQueryLimit, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -33,10 +35,12 @@ from telegram.ext import (
     ContextTypes,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
-from bot.i18n import LANGUAGES, N_, Translator, choose_language, translator
+from bot.chatprefs import ChatPrefs
+from bot.i18n import LANGUAGES, N_, NAMES, Translator, choose_language, translator
 from bot.limits import MAX_QUESTION
 from bot.models import Ambiguous, Answer, Film, Found, Verdict
 from bot.render.about import about_document
@@ -44,7 +48,7 @@ from bot.render.answer import answer_document, choice_words, film_document, reca
 from bot.render.document import Document, Paragraph, Section, Text
 from bot.reports import Outcome, reports_of, viewer_line_for
 from bot.service import CreditsLookup
-from bot.state.base import MAX_NOTE, Claim, Report
+from bot.state.base import MAX_NOTE, ChatSettings, Claim, Report
 from bot.texts import APOLOGY, GONE, STALE_BUTTON
 
 from . import markup
@@ -67,6 +71,10 @@ INLINE_CACHE_SECONDS = 60
 TOO_MANY_REPORTS = N_("That is a lot of reports for one hour: please try later.")
 PLATFORM = "telegram"
 """What reports from here are stored under (with the user id, hashed)."""
+ADMINS_ONLY = N_("Only this chat's admins can change its settings.")
+SETTINGS_PREFIX = "s:l:"
+"""``callback_data`` of a language choice in ``/settings``: ``s:l:<code>``."""
+AUTOMATIC = "-"
 MAX_PENDING_NOTES = 1000
 """Note prompts remembered at most (the oldest are forgotten first)."""
 
@@ -76,6 +84,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("recap", N_("What happens in a film (hidden behind a spoiler)")),
     ("help", N_("What I do, with examples")),
     ("about", N_("Where my facts come from and what I store")),
+    ("settings", N_("This chat's answer language (admins)")),
 )
 """Sent with ``setMyCommands`` at start-up: the descriptions once per language."""
 
@@ -149,23 +158,29 @@ def usage_text(command: str, t: Translator | None = None) -> str:
     return t.gettext("Send /credits followed by a film title, for example: /credits Iron Man")
 
 
-def chat_language(update: Update) -> str | None:
-    """The language chosen for this chat, where one is stored.
-
-    The hook for per-chat settings: none are stored yet, so this is always None and the
-    user's Telegram language decides.
-    """
-    return None
+def chat_key(chat_id: int) -> str:
+    """A chat's key in the state store's per-chat settings."""
+    return f"{PLATFORM}:{chat_id}"
 
 
-def translator_for(update: object) -> Translator:
+def chat_language(update: Update, prefs: ChatPrefs | None = None) -> str | None:
+    """The language chosen for this chat with ``/settings``, where one is stored (read
+    from ``prefs``' cache, which the handlers fill as each update arrives)."""
+    chat = update.effective_chat
+    if prefs is None or chat is None:
+        return None
+    settings = prefs.cached(chat_key(chat.id))
+    return settings.language if settings is not None else None
+
+
+def translator_for(update: object, prefs: ChatPrefs | None = None) -> Translator:
     """The language to answer in: the chat's setting, else the user's Telegram language
     (``language_code``: ``de``, ``pt-br``, ``fa``...), else English."""
     if not isinstance(update, Update):
         return translator()
     user = update.effective_user
     code = user.language_code if user is not None else None
-    return translator(choose_language(chat_language(update), code))
+    return translator(choose_language(chat_language(update, prefs), code))
 
 
 def command_argument(message: Message) -> str:
@@ -183,11 +198,19 @@ class TelegramHandlers:
     def __init__(self, service: CreditsLookup) -> None:
         self._service = service
         self._reports = reports_of(service)
+        self._prefs = self._reports.chats if self._reports is not None else None
         self._notes: dict[tuple[int, int], tuple[int, Report]] = {}
         """Note prompts awaiting a reply: (chat, prompt message) -> (user id, report)."""
 
+    def _translator(self, update: object) -> Translator:
+        return translator_for(update, self._prefs)
+
     def register(self, app: TelegramApp) -> None:
         new = filters.UpdateType.MESSAGE  # not edits, not channel posts
+        if self._prefs is not None:
+            # First, before any reply is made: the chat's settings into the cache.
+            app.add_handler(TypeHandler(Update, self._load_settings), group=-1)
+            app.add_handler(CommandHandler("settings", self.settings, filters=new))
         app.add_handler(CommandHandler(["start", "help"], self.help, filters=new))
         app.add_handler(CommandHandler("credits", self.credits, filters=new))
         app.add_handler(CommandHandler("recap", self.recap, filters=new))
@@ -215,14 +238,14 @@ class TelegramHandlers:
         message = update.effective_message
         if message is None:
             return
-        t = translator_for(update)
+        t = self._translator(update)
         await self._send(message, markup.render(help_document(context.bot.username, t)))
 
     async def about(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         if message is None:
             return
-        await self._send(message, markup.render(about_document(t=translator_for(update))))
+        await self._send(message, markup.render(about_document(t=self._translator(update))))
 
     async def credits(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._command(update, "credits", recap=False)
@@ -234,7 +257,7 @@ class TelegramHandlers:
         message = update.effective_message
         if message is None:
             return
-        t = translator_for(update)
+        t = self._translator(update)
         text = question_text(command_argument(message))
         if not text:
             await self._send(message, markup.render_text(usage_text(command, t)))
@@ -248,7 +271,7 @@ class TelegramHandlers:
         command = message.text.split(maxsplit=1)[0]
         addressed = command.lower().endswith("@" + context.bot.username.lower())
         if message.chat.type == Chat.PRIVATE or addressed:
-            t = translator_for(update)
+            t = self._translator(update)
             await self._send(message, markup.render(help_document(context.bot.username, t)))
 
     async def private_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -257,7 +280,7 @@ class TelegramHandlers:
             return
         if await self._note(update, message):
             return
-        t = translator_for(update)
+        t = self._translator(update)
         text = question_text(_strip_mention(message.text, context.bot.username))
         if not text:
             await self._send(message, markup.render(help_document(context.bot.username, t)))
@@ -284,7 +307,7 @@ class TelegramHandlers:
         )
         if not (mentioned or replied):
             return
-        t = translator_for(update)
+        t = self._translator(update)
         text = question_text(_strip_mention(message.text, username))
         if not text:
             await self._send(message, markup.render(help_document(username, t)))
@@ -346,7 +369,7 @@ class TelegramHandlers:
         inline = update.inline_query
         if inline is None:
             return
-        t = translator_for(update)
+        t = self._translator(update)
         prefix = question_text(inline.query)
         choices = (await self._service.suggest(prefix, INLINE_RESULTS))[:INLINE_RESULTS]
         answers = await asyncio.gather(*(self._service.film(c.id) for c in choices))
@@ -391,7 +414,10 @@ class TelegramHandlers:
         query = update.callback_query
         if query is None:
             return
-        t = translator_for(update)
+        t = self._translator(update)
+        if query.data and query.data.startswith(SETTINGS_PREFIX):
+            await self._set_language(update, context, query.data[len(SETTINGS_PREFIX) :])
+            return
         claimed = decode_claim(query.data)
         if claimed is not None:
             await self._claim(update, context, *claimed, t)
@@ -447,6 +473,85 @@ class TelegramHandlers:
             parts = markup.render(answer_document(answer, viewers=viewers, t=t))
             keyboard = answer_keyboard(answer, report=self._reports is not None, t=t)
         await self._edit(message, parts, keyboard)
+
+    # --- per-chat settings --------------------------------------------------------------
+
+    async def _load_settings(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        if self._prefs is not None and chat is not None:
+            await self._prefs.load(chat_key(chat.id))
+
+    @staticmethod
+    async def _may_configure(context: ContextTypes.DEFAULT_TYPE, chat: Chat, user_id: int) -> bool:
+        """In a private chat, its person; in a group, its administrators (getChatMember)."""
+        if chat.type == Chat.PRIVATE:
+            return True
+        member = await context.bot.get_chat_member(chat.id, user_id)
+        return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+    def _settings_view(
+        self, settings: ChatSettings, t: Translator
+    ) -> tuple[str, InlineKeyboardMarkup]:
+        current = settings.language
+        name = NAMES[current] if current in NAMES else t.gettext("automatic")
+        text = "\n".join(
+            (
+                f"<b>{markup.escape(t.gettext('Settings for this chat'))}</b>",
+                markup.escape(t.gettext("Answer language: {language}", language=name)),
+                markup.escape(t.gettext("Choose the language I answer in here.")),
+            )
+        )
+        choices: list[tuple[str | None, str]] = [
+            (None, t.gettext("Automatic (each person's language)"))
+        ]
+        choices += [(code, NAMES[code]) for code in LANGUAGES]
+        buttons = [
+            InlineKeyboardButton(
+                ("✓ " if code == current else "") + label,
+                callback_data=f"{SETTINGS_PREFIX}{code or AUTOMATIC}",
+            )
+            for code, label in choices
+        ]
+        rows = [buttons[:1]] + [buttons[i : i + 2] for i in range(1, len(buttons), 2)]
+        return text, InlineKeyboardMarkup(rows)
+
+    async def settings(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/settings``: the chat's answer language, for its admins."""
+        message = update.effective_message
+        user = update.effective_user
+        if message is None or user is None or self._prefs is None:
+            return
+        t = self._translator(update)
+        if not await self._may_configure(context, message.chat, user.id):
+            await self._send(message, markup.render_text(t.gettext(ADMINS_ONLY)))
+            return
+        settings = await self._prefs.load(chat_key(message.chat.id))
+        text, keyboard = self._settings_view(settings, t)
+        await self._send(message, [text], keyboard)
+
+    async def _set_language(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, code: str
+    ) -> None:
+        query = update.callback_query
+        user = update.effective_user
+        if query is None or user is None or self._prefs is None:
+            return
+        message = query.message
+        t = self._translator(update)
+        language = None if code == AUTOMATIC else code
+        if not isinstance(message, Message) or (language is not None and language not in NAMES):
+            await query.answer(t.gettext(STALE_BUTTON))
+            return
+        if not await self._may_configure(context, message.chat, user.id):
+            await query.answer(t.gettext(ADMINS_ONLY))
+            return
+        settings = await self._prefs.load(chat_key(message.chat.id))
+        settings = dataclasses.replace(settings, language=language)
+        await self._prefs.save(settings)
+        t = self._translator(update)
+        await query.answer(t.gettext("Saved."))
+        text, keyboard = self._settings_view(settings, t)
+        await message.edit_text(text, reply_markup=keyboard)
 
     # --- reports ------------------------------------------------------------------------
 
@@ -522,7 +627,7 @@ class TelegramHandlers:
             return False
         del self._notes[(message.chat.id, reply_to.message_id)]
         await self._reports.annotate(pending[1], markup.clean(message.text or ""))
-        t = translator_for(update)
+        t = self._translator(update)
         await self._send(message, markup.render_text(t.gettext("Thanks: your note is saved.")))
         return True
 
@@ -546,7 +651,7 @@ class TelegramHandlers:
         log.error("Error while handling a Telegram update", exc_info=context.error)
         if not isinstance(update, Update):
             return
-        apology = translator_for(update).gettext(APOLOGY)
+        apology = self._translator(update).gettext(APOLOGY)
         try:
             if update.callback_query is not None:
                 await update.callback_query.answer(apology)

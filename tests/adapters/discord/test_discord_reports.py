@@ -7,7 +7,16 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from discord_testkit import EPHEMERAL, USER_ID, Harness, check_well_formed, components, custom_ids
+from discord_testkit import (
+    EPHEMERAL,
+    USER_ID,
+    Harness,
+    _interaction,
+    check_well_formed,
+    components,
+    custom_ids,
+    snowflake,
+)
 
 from bot.reports import reports_of
 from bot.service import CreditsService
@@ -140,3 +149,70 @@ async def test_the_report_button_survives_a_restart(
     restarted = await make_bot(reported_service)
     _, opened = await restarted.click(message, "credits:wrong:lantern-keepers-2017")
     assert opened.body["type"] == 9
+
+
+MANAGE_GUILD = 1 << 5
+
+
+def settings_payload(
+    options: dict[str, Any], *, manage: bool, user_id: int = USER_ID, locale: str = "en-US"
+) -> dict[str, Any]:
+    kinds = {"public": 5, "language": 3}
+    data = {
+        "id": str(snowflake()),
+        "name": "settings",
+        "type": 1,
+        "options": [{"name": k, "type": kinds[k], "value": v} for k, v in options.items()],
+    }
+    payload = _interaction(2, data, user_id=user_id, locale=locale)
+    permissions = int(payload["member"]["permissions"])
+    permissions = permissions | MANAGE_GUILD if manage else permissions & ~MANAGE_GUILD
+    payload["member"]["permissions"] = str(permissions)
+    return payload
+
+
+async def run(bot: Harness, payload: dict[str, Any]) -> dict[str, Any]:
+    bot.dispatch(payload)
+    (reply,) = await bot.fake.replies(payload)
+    check_well_formed(reply)
+    data: dict[str, Any] = reply.message_data
+    return data
+
+
+async def test_settings_are_refused_to_members_without_manage_server(
+    make_bot: MakeBot, reported_service: CreditsService
+) -> None:
+    bot = await make_bot(reported_service)
+    registered = {c["name"]: c for c in bot.fake.commands["global"]}["settings"]
+    assert int(registered["default_member_permissions"]) == MANAGE_GUILD
+    refused = await run(bot, settings_payload({"public": False}, manage=False))
+    assert refused["flags"] & EPHEMERAL
+    assert refused["content"] == (
+        "Only members who can manage this server can change its settings."
+    )
+    _, reply = await bot.command("credits", "Lantern Keepers")
+    assert not reply.message_data.get("flags", 0) & EPHEMERAL
+
+
+async def test_settings_make_replies_private_and_choose_the_language(
+    make_bot: MakeBot, reported_service: CreditsService
+) -> None:
+    bot = await make_bot(reported_service)
+    shown = await run(bot, settings_payload({"public": False, "language": "fr"}, manage=True))
+    assert shown["flags"] & EPHEMERAL
+    assert "Réponses : pour la seule personne qui demande" in shown["content"]
+    assert "Français" in shown["content"]
+    _, reply = await bot.command("credits", "Lantern Keepers", user_id=77)
+    assert reply.message_data["flags"] & EPHEMERAL
+    title = reply.message_data["embeds"][0]["title"]
+    assert title.startswith("Non")
+    # In a DM the server's choice does not apply.
+    _, dm = await bot.command("credits", "Lantern Keepers", where="dm")
+    assert not dm.message_data.get("flags", 0) & EPHEMERAL
+    assert dm.message_data["embeds"][0]["title"].startswith("No —")
+
+    back = await run(bot, settings_payload({"public": True, "language": "-"}, manage=True))
+    assert "Replies: visible to everyone" in back["content"]
+    _, reply = await bot.command("credits", "Lantern Keepers", user_id=77)
+    assert not reply.message_data.get("flags", 0) & EPHEMERAL
+    assert reply.message_data["embeds"][0]["title"].startswith("No —")

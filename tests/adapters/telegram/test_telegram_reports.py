@@ -139,3 +139,53 @@ async def test_the_hourly_limit_gets_one_short_reply(
     # Somebody else may still report.
     calls = await tg_reports.press(ask, "xd:lantern-keepers-2017", user_id=8)
     assert [c.method for c in calls][:2] == ["answerCallbackQuery", "editMessageText"]
+
+
+GROUP = {"chat_id": -900, "chat_type": "supergroup"}
+
+
+async def test_settings_are_for_admins_and_choose_the_answer_language(
+    tg_reports: Harness, fake_api: FakeBotApi
+) -> None:
+    (refused,) = await tg_reports.replies_to("/settings", user_id=7, **GROUP)
+    assert parse(refused.text).text == "Only this chat's admins can change its settings."
+    assert not refused.buttons()
+
+    fake_api.admins.add((-900, 42))
+    (menu,) = await tg_reports.replies_to("/settings", **GROUP)
+    assert "Answer language: automatic" in parse(menu.text).text
+    data = [d for _, d in menu.buttons()]
+    assert data[0] == "s:l:-" and "s:l:pt_BR" in data and "s:l:fa" in data
+    assert all(len(d.encode()) <= 64 for d in data)
+
+    # A member who is not an admin cannot press the admin's buttons either.
+    calls = await tg_reports.press(menu, "s:l:de", user_id=7)
+    assert [c.method for c in calls if c.method != "getChatMember"] == ["answerCallbackQuery"]
+    (answered,) = [c for c in calls if c.method == "answerCallbackQuery"]
+    assert answered.params["text"] == "Only this chat's admins can change its settings."
+    (english,) = await tg_reports.replies_to("/credits Lantern Keepers", user_id=7, **GROUP)
+    assert parse(english.text).text.startswith("No —")
+
+    calls = await tg_reports.press(menu, "s:l:de")
+    (answered,) = [c for c in calls if c.method == "answerCallbackQuery"]
+    assert answered.params["text"] == "Gespeichert."
+    (edited,) = [c for c in calls if c.method == "editMessageText"]
+    assert "✓ Deutsch" in [label for label, _ in edited.buttons()]
+    # Everyone in the chat is now answered in German, whatever their app's language.
+    (german,) = await tg_reports.replies_to("/credits Lantern Keepers", user_id=7, **GROUP)
+    assert parse(german.text).text.startswith("Nein")
+    # Other chats are not affected.
+    (elsewhere,) = await tg_reports.replies_to("/credits Lantern Keepers", user_id=7)
+    assert parse(elsewhere.text).text.startswith("No —")
+
+    await tg_reports.press(menu, "s:l:-")
+    (back,) = await tg_reports.replies_to("/credits Lantern Keepers", user_id=7, **GROUP)
+    assert parse(back.text).text.startswith("No —")
+
+
+async def test_settings_in_a_private_chat_belong_to_its_person(tg_reports: Harness) -> None:
+    (menu,) = await tg_reports.replies_to("/settings", language_code="es")
+    assert "Idioma de las respuestas" in parse(menu.text).text
+    await tg_reports.press(menu, "s:l:ru")
+    (russian,) = await tg_reports.replies_to("/credits Lantern Keepers", language_code="es")
+    assert parse(russian.text).text.startswith("Нет")
