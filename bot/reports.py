@@ -13,8 +13,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -30,6 +33,8 @@ from bot.sources import CORRECTIONS_FILE, LOCAL_DIR
 from bot.state.base import Claim, Report, StateStore, Status, person_key
 from bot.store.build import BuildReport, build_from_sources
 from bot.store.reader import CatalogReader
+
+log = logging.getLogger(__name__)
 
 PER_HOUR = 10
 """Reports one person may make in an hour."""
@@ -106,6 +111,8 @@ class Reports:
     def __init__(self, state: StateStore, reader: CatalogReader) -> None:
         self.state = state
         self.reader = reader
+        self.listeners: list[Callable[[Report], Awaitable[None]]] = []
+        """Told of each new report (a review channel); a failing one is logged, not raised."""
         self.chats = ChatPrefs(state)
         """Per-chat settings over the same state store."""
         self._salt: str | None = None
@@ -132,6 +139,11 @@ class Reports:
         if await self.state.recent_reports(person, now - 3600) >= PER_HOUR:
             return Submitted(Outcome.LIMITED)
         report = await self.state.add_report(film_id, person, platform, claim, note)
+        for listener in list(self.listeners):
+            try:
+                await listener(report)
+            except Exception:
+                log.exception("could not pass on report %s", report.id)
         return Submitted(Outcome.RECORDED, report)
 
     async def annotate(self, report: Report, note: str | None) -> Report:
@@ -175,7 +187,8 @@ class Reports:
         record["credits"] = {"verdict": report.claim.value, "source": SOURCE}
         dest = data_dir / LOCAL_DIR / CORRECTIONS_FILE
         _write_correction(dest, record)
-        built = build_from_sources(data_dir, db_path)
+        # In a thread: a running bot keeps answering while the catalog is rebuilt.
+        built = await asyncio.to_thread(build_from_sources, data_dir, db_path)
         await self.state.set_status(report_id, Status.ACCEPTED)
         return built
 
@@ -237,3 +250,12 @@ def report_claims(film: Film) -> tuple[Claim, ...]:
     if film.credits.verdict is Verdict.UNKNOWN:
         return (Claim.NONE, Claim.DURING, Claim.AFTER, Claim.BOTH)
     return (Claim.WRONG_FILM, Claim.DURING, Claim.AFTER, Claim.BOTH, Claim.NONE, Claim.OTHER)
+
+
+async def review_text(reports: Reports, report: Report) -> tuple[str, str | None]:
+    """What a review channel shows of a new report: a line for the maintainers (in
+    English, like ``credits-bot reports``) and the viewer's note, to be escaped."""
+    hit = await reports.reader.film_by_id(report.film_id)
+    label = hit[1].label if hit is not None else report.film_id
+    line = f"Report #{report.id} from {report.platform}: {label} — {claim_label(report.claim)}"
+    return line, report.note

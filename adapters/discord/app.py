@@ -30,14 +30,17 @@ from adapters.discord.replies import (
     embed_reply,
     is_film_id,
     notice,
+    post_review,
     send,
     service_of,
 )
 from bot.i18n import LANGUAGES, N_, NAMES, NP_
 from bot.limits import MAX_QUESTION
 from bot.render.about import about_document
+from bot.reports import reports_of
 from bot.service import CreditsLookup
 from bot.settings import Settings
+from bot.state.base import Report
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,7 @@ class CreditsClient(discord.Client):
         *,
         guild_id: int | None = None,
         sync_commands: bool = True,
+        settings: Settings | None = None,
         **options: Any,
     ) -> None:
         options.setdefault("intents", intents())
@@ -83,6 +87,8 @@ class CreditsClient(discord.Client):
         )
         super().__init__(**options)
         self.service = service
+        self.settings = settings
+        """For the review channel: its id, the maintainers, where accepted facts go."""
         self.guild_id = guild_id
         self.sync_commands = sync_commands
         self.tree = CreditsTree(self)
@@ -91,6 +97,14 @@ class CreditsClient(discord.Client):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*DYNAMIC_ITEMS)
+        reports = reports_of(self.service)
+        review = self.settings.review_discord_channel_id if self.settings else None
+        if reports is not None and review is not None:
+
+            async def post(report: Report) -> None:
+                await post_review(self, reports, review, report)
+
+            reports.listeners.append(post)
         await self.tree.set_translator(CommandTranslator())
         if self.sync_commands:
             await sync_commands(self.tree, self.guild_id)
@@ -108,9 +122,11 @@ def create_client(settings: Settings, service: CreditsLookup) -> CreditsClient:
     """The client for these settings: sharded when ``DISCORD_SHARDS`` is set."""
     shards = settings.discord_shards
     if shards is None:
-        return CreditsClient(service, guild_id=settings.discord_guild_id)
+        return CreditsClient(service, guild_id=settings.discord_guild_id, settings=settings)
     count = None if shards == "auto" else int(shards)
-    return ShardedCreditsClient(service, guild_id=settings.discord_guild_id, shard_count=count)
+    return ShardedCreditsClient(
+        service, guild_id=settings.discord_guild_id, shard_count=count, settings=settings
+    )
 
 
 async def sync_commands(tree: app_commands.CommandTree[Any], guild_id: int | None) -> None:

@@ -31,6 +31,7 @@ from adapters.discord.markup import (
     escape_trimmed,
     plain,
 )
+from bot.errors import BotError
 from bot.i18n import ENGLISH, N_, Translator
 from bot.limits import MAX_FILM_ID, MAX_QUESTION
 from bot.models import (
@@ -44,9 +45,18 @@ from bot.models import (
 )
 from bot.render.answer import answer_document, candidate_line, recap_document
 from bot.render.document import Document, Paragraph, Text
-from bot.reports import Outcome, claim_label, report_claims, reports_of, viewer_line_for
+from bot.reports import (
+    Outcome,
+    Reports,
+    claim_label,
+    report_claims,
+    reports_of,
+    review_text,
+    viewer_line_for,
+)
 from bot.service import CreditsLookup
-from bot.state.base import MAX_NOTE, Claim
+from bot.settings import Settings
+from bot.state.base import MAX_NOTE, Claim, Report
 from bot.texts import GONE, STALE_BUTTON
 
 log = logging.getLogger(__name__)
@@ -59,6 +69,7 @@ MODAL_TITLE_LIMIT = 45
 LABEL_TEXT_LIMIT = 45
 PLATFORM = "discord"
 """What reports from here are stored under (with the user id, hashed)."""
+MAINTAINERS_ONLY = N_("Only the bot's maintainers can review reports.")
 TOO_MANY_REPORTS = N_("That is a lot of reports for one hour: please try later.")
 
 FILM_ID = rf"[a-z0-9][a-z0-9-]{{0,{MAX_FILM_ID - 1}}}"
@@ -556,6 +567,71 @@ class ReportModal(discord.ui.Modal):
         await send(interaction, notice(text))
 
 
+class ReviewButton(
+    _Guarded,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"credits:review:(?P<act>[ar]):(?P<id>[0-9]{1,18})",
+):
+    """Accept / Reject under a report in the review channel: maintainers only."""
+
+    def __init__(self, act: str, report_id: int, label: str = "Accept") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=plain(label, BUTTON_LABEL_LIMIT) or act,
+                style=discord.ButtonStyle.success if act == "a" else discord.ButtonStyle.danger,
+                custom_id=f"credits:review:{act}:{report_id}",
+            )
+        )
+        self.act = act
+        self.report_id = report_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ReviewButton:
+        return cls(match["act"], int(match["id"]))
+
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        t = translator_for(interaction)
+        settings: Settings | None = getattr(interaction.client, "settings", None)
+        reports = reports_of(service_of(interaction))
+        if settings is None or reports is None:
+            await send(interaction, notice(t.gettext(STALE_BUTTON)))
+            return
+        if not settings.is_maintainer(PLATFORM, interaction.user.id):
+            await send(interaction, notice(t.gettext(MAINTAINERS_ONLY)))
+            return
+        # Accepting rebuilds the catalog: more than Discord's 3 seconds, perhaps.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            if self.act == "a":
+                await reports.accept(self.report_id, settings.data_dir, settings.db_path)
+                text = t.gettext("Accepted.")
+            else:
+                await reports.reject(self.report_id)
+                text = t.gettext("Rejected.")
+        except BotError as exc:
+            text = str(exc)
+        await send(interaction, notice(text))
+
+
+async def post_review(
+    client: discord.Client, reports: Reports, channel_id: int, report: Report
+) -> None:
+    """A new report, in the review channel, with Accept / Reject for the maintainers."""
+    line, note = await review_text(reports, report)
+    content = escape_trimmed(line + ("\n" + note if note else ""), CONTENT_LIMIT)
+    view = discord.ui.View(timeout=None)
+    view.add_item(ReviewButton("a", report.id, ENGLISH.gettext("Accept")))
+    view.add_item(ReviewButton("r", report.id, ENGLISH.gettext("Reject")))
+    channel = client.get_partial_messageable(channel_id)
+    await channel.send(content, view=view, allowed_mentions=NO_MENTIONS)
+
+
 def notice(text: str) -> Reply:
     """A short ephemeral line of our own, escaped."""
     return Reply([Page(content=escape_trimmed(text, CONTENT_LIMIT))], ephemeral=True)
@@ -566,4 +642,5 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     FilmButton,
     PickSelect,
     WrongButton,
+    ReviewButton,
 )

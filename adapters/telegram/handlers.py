@@ -40,14 +40,16 @@ from telegram.ext import (
 )
 
 from bot.chatprefs import ChatPrefs
-from bot.i18n import LANGUAGES, N_, NAMES, Translator, choose_language, translator
+from bot.errors import BotError
+from bot.i18n import ENGLISH, LANGUAGES, N_, NAMES, Translator, choose_language, translator
 from bot.limits import MAX_QUESTION
 from bot.models import Ambiguous, Answer, Film, Found, Verdict
 from bot.render.about import about_document
 from bot.render.answer import answer_document, choice_words, film_document, recap_document
 from bot.render.document import Document, Paragraph, Section, Text
-from bot.reports import Outcome, reports_of, viewer_line_for
+from bot.reports import Outcome, reports_of, review_text, viewer_line_for
 from bot.service import CreditsLookup
+from bot.settings import Settings
 from bot.state.base import MAX_NOTE, ChatSettings, Claim, Report
 from bot.texts import APOLOGY, GONE, STALE_BUTTON
 
@@ -71,6 +73,9 @@ INLINE_CACHE_SECONDS = 60
 TOO_MANY_REPORTS = N_("That is a lot of reports for one hour: please try later.")
 PLATFORM = "telegram"
 """What reports from here are stored under (with the user id, hashed)."""
+MAINTAINERS_ONLY = N_("Only the bot's maintainers can review reports.")
+REVIEW_PREFIX = "v:"
+"""``callback_data`` of the review chat's buttons: ``v:a:<report id>``, ``v:r:<id>``."""
 ADMINS_ONLY = N_("Only this chat's admins can change its settings.")
 SETTINGS_PREFIX = "s:l:"
 """``callback_data`` of a language choice in ``/settings``: ``s:l:<code>``."""
@@ -195,8 +200,9 @@ def question_text(text: str) -> str:
 
 
 class TelegramHandlers:
-    def __init__(self, service: CreditsLookup) -> None:
+    def __init__(self, service: CreditsLookup, settings: Settings | None = None) -> None:
         self._service = service
+        self._settings = settings
         self._reports = reports_of(service)
         self._prefs = self._reports.chats if self._reports is not None else None
         self._notes: dict[tuple[int, int], tuple[int, Report]] = {}
@@ -207,6 +213,14 @@ class TelegramHandlers:
 
     def register(self, app: TelegramApp) -> None:
         new = filters.UpdateType.MESSAGE  # not edits, not channel posts
+        review = self._settings.review_telegram_chat_id if self._settings else None
+        if self._reports is not None and review is not None:
+            bot = app.bot
+
+            async def post(report: Report) -> None:
+                await self._post_review(bot, review, report)
+
+            self._reports.listeners.append(post)
         if self._prefs is not None:
             # First, before any reply is made: the chat's settings into the cache.
             app.add_handler(TypeHandler(Update, self._load_settings), group=-1)
@@ -415,6 +429,9 @@ class TelegramHandlers:
         if query is None:
             return
         t = self._translator(update)
+        if query.data and query.data.startswith(REVIEW_PREFIX):
+            await self._review(update, query.data[len(REVIEW_PREFIX) :])
+            return
         if query.data and query.data.startswith(SETTINGS_PREFIX):
             await self._set_language(update, context, query.data[len(SETTINGS_PREFIX) :])
             return
@@ -552,6 +569,61 @@ class TelegramHandlers:
         await query.answer(t.gettext("Saved."))
         text, keyboard = self._settings_view(settings, t)
         await message.edit_text(text, reply_markup=keyboard)
+
+    # --- the review chat ----------------------------------------------------------------
+
+    async def _post_review(self, bot: Any, chat_id: int, report: Report) -> None:
+        """A new report, in the review chat, with Accept / Reject for the maintainers."""
+        if self._reports is None:
+            return
+        line, note = await review_text(self._reports, report)
+        text = markup.escape(line)
+        if note:
+            text += "\n" + markup.escape(note)
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        ENGLISH.gettext("Accept"), callback_data=f"{REVIEW_PREFIX}a:{report.id}"
+                    ),
+                    InlineKeyboardButton(
+                        ENGLISH.gettext("Reject"), callback_data=f"{REVIEW_PREFIX}r:{report.id}"
+                    ),
+                ]
+            ]
+        )
+        await bot.send_message(chat_id, text, reply_markup=keyboard)
+
+    async def _review(self, update: Update, data: str) -> None:
+        """Accept / Reject under a report in the review chat: maintainers only."""
+        query = update.callback_query
+        user = update.effective_user
+        if query is None or user is None:
+            return
+        t = self._translator(update)
+        action, _, number = data.partition(":")
+        settings, reports = self._settings, self._reports
+        if settings is None or reports is None or action not in "ar" or not number.isdigit():
+            await query.answer(t.gettext(STALE_BUTTON))
+            return
+        if not settings.is_maintainer(PLATFORM, user.id):
+            await query.answer(t.gettext(MAINTAINERS_ONLY))
+            return
+        report_id = int(number)
+        try:
+            if action == "a":
+                await reports.accept(report_id, settings.data_dir, settings.db_path)
+            else:
+                await reports.reject(report_id)
+        except BotError as exc:
+            await query.answer(str(exc)[:200])
+            return
+        done = t.gettext("Accepted.") if action == "a" else t.gettext("Rejected.")
+        await query.answer(done)
+        message = query.message
+        if isinstance(message, Message):
+            line = f"{message.text or ''}\n{done}"
+            await message.edit_text(markup.escape(line)[:4000], reply_markup=None)
 
     # --- reports ------------------------------------------------------------------------
 

@@ -689,6 +689,11 @@ class FakeDiscord:
             return _json(registered)
         if m == "POST" and (hit := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", p)):
             return self._callback(rec, int(hit.group(1)), hit.group(2))
+        if m == "POST" and re.fullmatch(r"/channels/\d+/messages", p):
+            data = rec.body or {}
+            if rejected := self._reject(rec, limit_problems(data)):
+                return rejected
+            return _json(self._message(data))
         if hit := re.fullmatch(r"/webhooks/(\d+)/([^/]+)(/messages/@original)?", p):
             return self._webhook(rec, hit.group(2), edit=bool(hit.group(3)))
         return _json({"message": f"404: Not Found ({m} {p})", "code": 0}, 404)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from discord_testkit import (
@@ -13,6 +15,7 @@ from discord_testkit import (
     Harness,
     _interaction,
     check_well_formed,
+    component_payload,
     components,
     custom_ids,
     snowflake,
@@ -20,6 +23,7 @@ from discord_testkit import (
 
 from bot.reports import reports_of
 from bot.service import CreditsService
+from bot.settings import Settings
 from bot.state.base import Claim
 
 FILM = "quiet-orchard-1999"
@@ -216,3 +220,44 @@ async def test_settings_make_replies_private_and_choose_the_language(
     _, reply = await bot.command("credits", "Lantern Keepers", user_id=77)
     assert not reply.message_data.get("flags", 0) & EPHEMERAL
     assert reply.message_data["embeds"][0]["title"].startswith("No —")
+
+
+async def test_the_review_channel_gets_each_report_and_only_maintainers_decide(
+    make_bot: MakeBot, reported_service: CreditsService, tmp_path: Path
+) -> None:
+    settings = replace(
+        Settings(),
+        data_dir=tmp_path / "reported-data",
+        db_path=tmp_path / "reported.sqlite",
+        review_discord_channel_id=4242,
+        maintainer_ids=frozenset({"discord:99"}),
+    )
+    bot = await make_bot(reported_service, settings=settings)
+    reports = reports_of(reported_service)
+    assert reports is not None
+    modal = await wrong_modal(bot, "Quiet Orchard")
+    hostile = "@everyone <@&123456789012345678> ||x|| **y**"
+    await bot.submit(modal, {"claim": ["after"], "note": hostile}, user_id=555)
+    (posted,) = await bot.fake.wait_for(
+        lambda r: r.method == "POST" and r.path == "/channels/4242/messages"
+    )
+    check_well_formed(posted)
+    assert "Quiet Orchard (1999)" in posted.body["content"]
+    message = next(m for m in bot.fake.messages.values() if m["content"] == posted.body["content"])
+    assert custom_ids(message) == ["credits:review:a:1", "credits:review:r:1"]
+
+    _, refused = await bot.click(message, "credits:review:a:1", user_id=7)
+    assert refused.message_data["flags"] & EPHEMERAL
+    assert refused.message_data["content"] == "Only the bot's maintainers can review reports."
+    report = await reports.state.report(1)
+    assert report is not None and report.status.value == "pending"
+
+    payload = component_payload(message, "credits:review:a:1", user_id=99)
+    bot.dispatch(payload)
+    deferred, done = await bot.fake.replies(payload, count=2)
+    assert deferred.body["type"] == 5
+    assert done.message_data["content"] == "Accepted."
+    report = await reports.state.report(1)
+    assert report is not None and report.status.value == "accepted"
+    corrections = (tmp_path / "reported-data" / "local" / "corrections.jsonl").read_text()
+    assert '"verdict": "after"' in corrections

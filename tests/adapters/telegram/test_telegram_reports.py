@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from tg_fake_api import FakeBotApi, Updates
@@ -189,3 +191,50 @@ async def test_settings_in_a_private_chat_belong_to_its_person(tg_reports: Harne
     await tg_reports.press(menu, "s:l:ru")
     (russian,) = await tg_reports.replies_to("/credits Lantern Keepers", language_code="es")
     assert parse(russian.text).text.startswith("Нет")
+
+
+async def test_the_review_chat_gets_each_report_and_only_maintainers_decide(
+    tg_settings: Settings,
+    reported_service: CreditsService,
+    fake_api: FakeBotApi,
+    updates: Updates,
+    tmp_path: Path,
+) -> None:
+    settings = replace(
+        tg_settings,
+        data_dir=tmp_path / "reported-data",
+        db_path=tmp_path / "reported.sqlite",
+        review_telegram_chat_id=-777,
+        maintainer_ids=frozenset({"telegram:99"}),
+    )
+    tg = await start_harness(settings, reported_service, fake_api, updates)
+    try:
+        reports = reports_of(reported_service)
+        assert reports is not None
+        (answer,) = await tg.replies_to("/credits Quiet Orchard")
+        (ask,) = [c for c in await tg.press(answer, f"w:{FILM}") if c.method == "sendMessage"]
+        calls = await tg.press(ask, f"xa:{FILM}")
+        (posted,) = [c for c in calls if c.method == "sendMessage" and c.params["chat_id"] == -777]
+        assert "Quiet Orchard (1999)" in parse(posted.text).text
+        assert posted.buttons() == [("Accept", "v:a:1"), ("Reject", "v:r:1")]
+        (prompt,) = [c for c in calls if c.method == "sendMessage" and c.params["chat_id"] == 42]
+        hostile = "<b>@everyone</b> & <a href='x'>y</a>"
+        await tg.say(hostile, reply_to=prompt.result)
+        # A note replaces the report: it is not posted again.
+        assert len([c for c in fake_api.calls if c.params.get("chat_id") == -777]) == 1
+
+        calls = await tg.press(posted, "v:a:1", user_id=7)
+        assert [c.method for c in calls] == ["answerCallbackQuery"]
+        assert calls[0].params["text"] == "Only the bot's maintainers can review reports."
+        report = await reports.state.report(1)
+        assert report is not None and report.status.value == "pending"
+
+        calls = await tg.press(posted, "v:a:1", user_id=99)
+        assert calls[0].params["text"] == "Accepted."
+        report = await reports.state.report(1)
+        assert report is not None and report.status.value == "accepted"
+        corrections = (tmp_path / "reported-data" / "local" / "corrections.jsonl").read_text()
+        assert '"verdict": "after"' in corrections and '"Quiet Orchard"' in corrections
+    finally:
+        await tg.app.shutdown()
+    assert fake_api.rejected == []
