@@ -33,6 +33,7 @@ from adapters.discord.replies import (
     post_review,
     send,
     service_of,
+    submit_report,
 )
 from bot.i18n import LANGUAGES, N_, NAMES, NP_
 from bot.limits import MAX_QUESTION
@@ -108,6 +109,10 @@ class CreditsClient(discord.Client):
         await self.tree.set_translator(CommandTranslator())
         if self.sync_commands:
             await sync_commands(self.tree, self.guild_id)
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Report forms are handled from the interaction alone (see ``ReportModal``)."""
+        await submit_report(interaction)
 
     async def on_ready(self) -> None:
         user = self.user

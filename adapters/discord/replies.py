@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
@@ -495,21 +494,27 @@ class WrongButton(
         await interaction.response.send_modal(ReportModal(answer.film, t))
 
 
+REPORT_MODAL = re.compile(rf"credits:report:(?P<film>{FILM_ID})")
+
+
 class ReportModal(discord.ui.Modal):
-    """What was wrong (or, for a film nobody has recorded, what was seen) and a note."""
+    """What was wrong (or, for a film nobody has recorded, what was seen) and a note.
+
+    Only a form: the library does not keep it (it is stopped before it is sent), and its
+    submission is handled from the interaction alone (:func:`submit_report`, called by the
+    client for every modal submission), so a form opened before a restart still works
+    and two people reporting the same film at once do not share one.
+    """
 
     def __init__(self, film: Film, t: Translator) -> None:
         title = t.gettext("Report: {film}", film=film.label)
         super().__init__(
             title=plain(title, MODAL_TITLE_LIMIT) or "Report",
-            timeout=15 * 60,
-            # Unique per opening: discord.py keeps open modals by custom_id.
-            custom_id=f"credits:report:{film.id}:{os.urandom(6).hex()}",
+            custom_id=f"credits:report:{film.id}",
         )
-        self.film = film
         unknown = film.credits.verdict is Verdict.UNKNOWN
         question = t.gettext("What did you see?") if unknown else t.gettext("What was wrong?")
-        self.claim: discord.ui.Select[Any] = discord.ui.Select(
+        claim: discord.ui.Select[Any] = discord.ui.Select(
             custom_id="claim",
             required=True,
             min_values=1,
@@ -522,49 +527,78 @@ class ReportModal(discord.ui.Modal):
                 for c in report_claims(film)
             ],
         )
-        self.note: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        note: discord.ui.TextInput[Any] = discord.ui.TextInput(
             custom_id="note",
             style=discord.TextStyle.paragraph,
             required=False,
             max_length=MAX_NOTE,
         )
-        self.add_item(
-            discord.ui.Label(text=plain(question, LABEL_TEXT_LIMIT), component=self.claim)
-        )
+        self.add_item(discord.ui.Label(text=plain(question, LABEL_TEXT_LIMIT), component=claim))
         note_label = t.gettext("Short note (optional)")
-        self.add_item(
-            discord.ui.Label(text=plain(note_label, LABEL_TEXT_LIMIT), component=self.note)
+        self.add_item(discord.ui.Label(text=plain(note_label, LABEL_TEXT_LIMIT), component=note))
+        self.stop()
+
+
+def _submitted(components: Any) -> dict[str, Any]:
+    """``{custom_id: values or value}`` of a modal submission's inputs (labels, rows)."""
+    found: dict[str, Any] = {}
+    for component in components if isinstance(components, list) else []:
+        if not isinstance(component, dict):
+            continue
+        if "component" in component:
+            found.update(_submitted([component["component"]]))
+        elif "components" in component:
+            found.update(_submitted(component["components"]))
+        elif isinstance(component.get("custom_id"), str):
+            found[component["custom_id"]] = component.get("values", component.get("value"))
+    return found
+
+
+async def submit_report(interaction: discord.Interaction[Any]) -> bool:
+    """A report form's submission: record it. False when the interaction is not one."""
+    data: Any = interaction.data or {}
+    hit = REPORT_MODAL.fullmatch(str(data.get("custom_id", "")))
+    if interaction.type is not discord.InteractionType.modal_submit or hit is None:
+        return False
+    try:
+        await load_chat_settings(interaction)
+        await _submit_report(interaction, hit["film"], _submitted(data.get("components")))
+    except Exception as exc:
+        await report_error(interaction, exc)
+    return True
+
+
+async def _submit_report(
+    interaction: discord.Interaction[Any], film_id: str, values: dict[str, Any]
+) -> None:
+    t = translator_for(interaction)
+    service = service_of(interaction)
+    reports = reports_of(service)
+    answer = await service.film(film_id)
+    if reports is None or not isinstance(answer, Found):
+        await send(interaction, notice(t.gettext(GONE)))
+        return
+    film = answer.film
+    chosen = values.get("claim")
+    try:
+        claim = Claim(chosen[0]) if isinstance(chosen, list) and chosen else None
+    except ValueError:
+        claim = None
+    if claim is None or claim not in report_claims(film):
+        await send(interaction, notice(t.gettext(STALE_BUTTON)))
+        return
+    note = values.get("note")
+    note = note[: MAX_NOTE * 2] if isinstance(note, str) and note.strip() else None
+    done = await reports.submit(film.id, PLATFORM, interaction.user.id, claim, note)
+    if done.outcome is Outcome.LIMITED:
+        text = t.gettext(TOO_MANY_REPORTS)
+    elif done.outcome is Outcome.UNKNOWN_FILM:
+        text = t.gettext(GONE)
+    else:
+        text = t.gettext(
+            "Thanks: your report about {film} is recorded for review.", film=film.label
         )
-
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
-        try:
-            await load_chat_settings(interaction)
-            await self._submit(interaction)
-        except Exception as exc:
-            await report_error(interaction, exc)
-
-    async def _submit(self, interaction: discord.Interaction[Any]) -> None:
-        t = translator_for(interaction)
-        reports = reports_of(service_of(interaction))
-        values = self.claim.values
-        try:
-            claim = Claim(values[0]) if values else None
-        except ValueError:
-            claim = None
-        if reports is None or claim is None or claim not in report_claims(self.film):
-            await send(interaction, notice(t.gettext(STALE_BUTTON)))
-            return
-        note = self.note.value or None
-        done = await reports.submit(self.film.id, PLATFORM, interaction.user.id, claim, note)
-        if done.outcome is Outcome.LIMITED:
-            text = t.gettext(TOO_MANY_REPORTS)
-        elif done.outcome is Outcome.UNKNOWN_FILM:
-            text = t.gettext(GONE)
-        else:
-            text = t.gettext(
-                "Thanks: your report about {film} is recorded for review.", film=self.film.label
-            )
-        await send(interaction, notice(text))
+    await send(interaction, notice(text))
 
 
 class ReviewButton(
