@@ -50,7 +50,7 @@ from bot.render.document import Document, Paragraph, Section, Text
 from bot.reports import Outcome, reports_of, review_text, viewer_line_for
 from bot.service import CreditsLookup
 from bot.settings import Settings
-from bot.state.base import MAX_NOTE, ChatSettings, Claim, Report
+from bot.state.base import MAX_NOTE, ChatSettings, Claim, Report, Status
 from bot.texts import APOLOGY, GONE, STALE_BUTTON
 
 from . import markup
@@ -80,8 +80,9 @@ ADMINS_ONLY = N_("Only this chat's admins can change its settings.")
 SETTINGS_PREFIX = "s:l:"
 """``callback_data`` of a language choice in ``/settings``: ``s:l:<code>``."""
 AUTOMATIC = "-"
-MAX_PENDING_NOTES = 1000
-"""Note prompts remembered at most (the oldest are forgotten first)."""
+NOTE_MARK = "№ "
+"""Before the report's number at the end of a note prompt (the same in every language)."""
+_NOTE_PROMPT = re.compile(rf"\n{NOTE_MARK}([0-9]{{1,18}})\s*$")
 
 
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -205,8 +206,6 @@ class TelegramHandlers:
         self._settings = settings
         self._reports = reports_of(service)
         self._prefs = self._reports.chats if self._reports is not None else None
-        self._notes: dict[tuple[int, int], tuple[int, Report]] = {}
-        """Note prompts awaiting a reply: (chat, prompt message) -> (user id, report)."""
 
     def _translator(self, update: object) -> Translator:
         return translator_for(update, self._prefs)
@@ -674,18 +673,14 @@ class TelegramHandlers:
             "Add a short note if you like: reply to this message (up to {limit} characters).",
             limit=MAX_NOTE,
         )
-        prompt = await message.reply_text(
-            markup.render_text(invite)[0],
+        # The prompt carries the report's number, so the note finds its report in the
+        # state store: after a restart, and on any of several webhook workers.
+        await message.reply_text(
+            f"{markup.render_text(invite)[0]}\n{NOTE_MARK}{done.report.id}",
             reply_markup=ForceReply(
                 input_field_placeholder=t.gettext("Short note (optional)")[:64]
             ),
         )
-        self._remember(prompt.chat.id, prompt.message_id, user.id, done.report)
-
-    def _remember(self, chat_id: int, message_id: int, user_id: int, report: Report) -> None:
-        self._notes[(chat_id, message_id)] = (user_id, report)
-        while len(self._notes) > MAX_PENDING_NOTES:
-            del self._notes[next(iter(self._notes))]
 
     async def _note(self, update: Update, message: Message) -> bool:
         """A reply to a note prompt from the person who reported: the note is added.
@@ -694,11 +689,17 @@ class TelegramHandlers:
         user = update.effective_user
         if reply_to is None or user is None or self._reports is None:
             return False
-        pending = self._notes.get((message.chat.id, reply_to.message_id))
-        if pending is None or pending[0] != user.id:
+        if reply_to.from_user is None or reply_to.from_user.id != message.get_bot().id:
             return False
-        del self._notes[(message.chat.id, reply_to.message_id)]
-        await self._reports.annotate(pending[1], markup.clean(message.text or ""))
+        mark = _NOTE_PROMPT.search(reply_to.text or "")
+        if mark is None:
+            return False
+        report = await self._reports.state.report(int(mark.group(1)))
+        if report is None or report.person != await self._reports.person(PLATFORM, user.id):
+            return False  # somebody else's report: an ordinary message
+        if report.status is not Status.PENDING:
+            return False
+        await self._reports.annotate(report, markup.clean(message.text or ""))
         t = self._translator(update)
         await self._send(message, markup.render_text(t.gettext("Thanks: your note is saved.")))
         return True

@@ -238,3 +238,29 @@ async def test_the_review_chat_gets_each_report_and_only_maintainers_decide(
     finally:
         await tg.app.shutdown()
     assert fake_api.rejected == []
+
+
+async def test_a_note_after_a_restart_still_finds_its_report(
+    tg_settings: Settings,
+    reported_service: CreditsService,
+    fake_api: FakeBotApi,
+    updates: Updates,
+) -> None:
+    first = await start_harness(tg_settings, reported_service, fake_api, updates)
+    try:
+        (answer,) = await first.replies_to("/credits Quiet Orchard")
+        (ask,) = [c for c in await first.press(answer, f"w:{FILM}") if c.method == "sendMessage"]
+        (prompt,) = [c for c in await first.press(ask, f"xn:{FILM}") if c.method == "sendMessage"]
+        assert parse(prompt.text).text.endswith("\n№ 1")
+    finally:
+        await first.app.shutdown()
+    again = await start_harness(tg_settings, reported_service, fake_api, updates)
+    try:
+        (thanks,) = await again.replies_to("sat through all of it", reply_to=prompt.result)
+        assert parse(thanks.text).text == "Thanks: your note is saved."
+    finally:
+        await again.app.shutdown()
+    reports = reports_of(reported_service)
+    assert reports is not None
+    report = await reports.state.report(1)
+    assert report is not None and report.note == "sat through all of it"
