@@ -80,6 +80,9 @@ ADMINS_ONLY = N_("Only this chat's admins can change its settings.")
 SETTINGS_PREFIX = "s:l:"
 """``callback_data`` of a language choice in ``/settings``: ``s:l:<code>``."""
 AUTOMATIC = "-"
+REPORT_START = "r_"
+"""``/start r_<film id>``: a report about that film (from an answer shared inline)."""
+START_PARAMETER_LIMIT = 64
 NOTE_MARK = "№ "
 """Before the report's number at the end of a note prompt (the same in every language)."""
 _NOTE_PROMPT = re.compile(rf"\n{NOTE_MARK}([0-9]{{1,18}})\s*$")
@@ -252,6 +255,13 @@ class TelegramHandlers:
         if message is None:
             return
         t = self._translator(update)
+        argument = command_argument(message)
+        if argument.startswith(REPORT_START) and self._reports is not None:
+            # A deep link from the "Wrong?" button of an answer shared through inline mode.
+            answer = await self._service.film(argument[len(REPORT_START) :])
+            if isinstance(answer, Found):
+                await self._ask_claim(message, answer.film, t)
+                return
         await self._send(message, markup.render(help_document(context.bot.username, t)))
 
     async def about(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -405,7 +415,9 @@ class TelegramHandlers:
                         parse_mode=ParseMode.HTML,
                         link_preview_options=NO_PREVIEW,
                     ),
-                    reply_markup=answer_keyboard(answer, others=False, t=t),
+                    reply_markup=answer_keyboard(
+                        answer, others=False, report=self._reports is not None, t=t
+                    ),
                 )
             )
         button = None
@@ -420,6 +432,10 @@ class TelegramHandlers:
         await inline.answer(
             results, cache_time=INLINE_CACHE_SECONDS, is_personal=True, button=button
         )
+
+    def _shared_keyboard(self, answer: Found, t: Translator) -> InlineKeyboardMarkup | None:
+        """Under an answer shared through inline mode: no runners-up."""
+        return answer_keyboard(answer, others=False, report=self._reports is not None, t=t)
 
     # --- buttons ------------------------------------------------------------------------
 
@@ -447,15 +463,28 @@ class TelegramHandlers:
         if not isinstance(answer, Found):
             await query.answer(t.gettext(GONE))
             return
-        await query.answer()
         film = answer.film
         message = query.message
+        if action is Action.WRONG and (
+            query.inline_message_id is not None or not isinstance(message, Message)
+        ):
+            # Shared through inline mode, in a chat the bot may not be in: the report is
+            # made in a private chat with the bot (a deep link).
+            start = f"{REPORT_START}{film.id}"
+            if len(start) > START_PARAMETER_LIMIT:
+                await query.answer(t.gettext(GONE))
+                return
+            await query.answer(url=f"https://t.me/{context.bot.username}?start={start}")
+            return
+        await query.answer()
 
         if query.inline_message_id is not None or not isinstance(message, Message):
             # A message sent through inline mode (or too old to reach): only an edit works.
             if action is Action.ANSWER:
                 doc = answer_document(answer, t=t)
-                keyboard = answer_keyboard(answer, others=False, t=t)
+                keyboard = answer_keyboard(
+                    answer, others=False, report=self._reports is not None, t=t
+                )
             else:
                 doc = film_document(film, include_recap=True, t=t)
                 keyboard = None

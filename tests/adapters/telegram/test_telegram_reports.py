@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from tg_fake_api import FakeBotApi, Updates
+from tg_fake_api import BOT_USERNAME, FakeBotApi, Updates
 from tg_harness import Harness, start_harness
 from tg_html import parse
 
@@ -264,3 +264,23 @@ async def test_a_note_after_a_restart_still_finds_its_report(
     assert reports is not None
     report = await reports.state.report(1)
     assert report is not None and report.note == "sat through all of it"
+
+
+async def test_an_answer_shared_inline_is_reported_in_a_private_chat(
+    tg_reports: Harness,
+) -> None:
+    calls = await tg_reports.send(tg_reports.updates.inline_query("Quiet Orch"))
+    (answered,) = [c for c in calls if c.method == "answerInlineQuery"]
+    (result,) = [r for r in answered.params["results"] if r["id"] == FILM]
+    data = [b["callback_data"] for row in result["reply_markup"]["inline_keyboard"] for b in row]
+    assert f"w:{FILM}" in data
+
+    calls = await tg_reports.send(tg_reports.updates.callback(f"w:{FILM}", inline_message_id="i1"))
+    assert [c.method for c in calls] == ["answerCallbackQuery"]
+    assert calls[0].params["url"] == f"https://t.me/{BOT_USERNAME}?start=r_{FILM}"
+
+    (ask,) = await tg_reports.replies_to(f"/start r_{FILM}")
+    assert [d for _, d in ask.buttons()] == [f"x{c}:{FILM}" for c in ("n", "d", "a", "b")]
+    (help_reply, *_) = await tg_reports.replies_to("/start r_no-such-film-1900")
+    assert not help_reply.buttons()
+    assert "I tell you whether a film has a scene" in parse(help_reply.text).text
