@@ -139,19 +139,25 @@ class Reports:
         if await self.state.recent_reports(person, now - 3600) >= PER_HOUR:
             return Submitted(Outcome.LIMITED)
         report = await self.state.add_report(film_id, person, platform, claim, note)
+        await self._tell(report)
+        return Submitted(Outcome.RECORDED, report)
+
+    async def _tell(self, report: Report) -> None:
         for listener in list(self.listeners):
             try:
                 await listener(report)
             except Exception:
                 log.exception("could not pass on report %s", report.id)
-        return Submitted(Outcome.RECORDED, report)
 
     async def annotate(self, report: Report, note: str | None) -> Report:
         """Add a note to a report just made: it replaces that report (one per person per
-        film), so it does not count again towards the hourly limit."""
-        return await self.state.add_report(
+        film), so it does not count again towards the hourly limit; the listeners are told
+        (a review channel sees the note)."""
+        noted = await self.state.add_report(
             report.film_id, report.person, report.platform, report.claim, note
         )
+        await self._tell(noted)
+        return noted
 
     async def viewer_line(self, film_id: str, t: Translator = ENGLISH) -> str | None:
         """What viewers report about a film, in ``t``'s language, or None when fewer than

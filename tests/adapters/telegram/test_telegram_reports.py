@@ -220,8 +220,13 @@ async def test_the_review_chat_gets_each_report_and_only_maintainers_decide(
         (prompt,) = [c for c in calls if c.method == "sendMessage" and c.params["chat_id"] == 42]
         hostile = "<b>@everyone</b> & <a href='x'>y</a>"
         await tg.say(hostile, reply_to=prompt.result)
-        # A note replaces the report: it is not posted again.
-        assert len([c for c in fake_api.calls if c.params.get("chat_id") == -777]) == 1
+        # The note reaches the review chat too, escaped: shown as typed, no link, no mention.
+        review = [c for c in fake_api.calls if c.params.get("chat_id") == -777]
+        assert len(review) == 2
+        shown = parse(review[1].text)
+        assert hostile.replace("@", "@\u2060") in shown.text  # the word joiner: no mention
+        assert "<a" not in review[1].text and "<b>" not in review[1].text
+        assert review[1].buttons() == [("Accept", "v:a:1"), ("Reject", "v:r:1")]
 
         calls = await tg.press(posted, "v:a:1", user_id=7)
         assert [c.method for c in calls] == ["answerCallbackQuery"]
