@@ -20,6 +20,7 @@ from typing import Self
 
 from bot.errors import CatalogError
 from bot.models import Answer, Choice, Query
+from bot.reports import Reports
 from bot.service import CreditsService
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,8 @@ class LiveService:
         self._retired: list[CreditsService] = []
         self._lock = asyncio.Lock()
         self.swaps = 0
+        self.reports: Reports | None = None
+        """Viewers' reports (see :func:`bot.reports.reports_of`); they follow the catalog."""
 
     @classmethod
     async def open(cls, path: Path, *, check_every: float = 2.0) -> Self:
@@ -78,6 +81,8 @@ class LiveService:
             self._seen = _identity(self._path)
             self._in_flight[id(fresh)] = 0
             self._retired.append(old)
+            if self.reports is not None:
+                self.reports.reader = fresh.reader
             self.swaps += 1
             log.info("catalog %s changed: now serving the new one", self._path)
         await self._close_idle()

@@ -22,6 +22,7 @@ from bot.models import (
 )
 from bot.normalize import compact, normalize
 from bot.questions import parse_question
+from bot.reports import Reports
 from bot.resolver import Resolution, Resolver
 from bot.store.reader import CatalogReader, FilmRow
 from bot.store.schema import SHORT_PREFIX_LEN
@@ -49,6 +50,8 @@ class CreditsService:
     def __init__(self, reader: CatalogReader) -> None:
         self._reader = reader
         self._resolver = Resolver(reader)
+        self.reports: Reports | None = None
+        """Viewers' reports, when a state store is open (see :func:`bot.reports.reports_of`)."""
 
     @classmethod
     async def open(cls, db_path: Path) -> Self:

@@ -78,6 +78,17 @@ def _positive(env: Mapping[str, str], key: str, default: int) -> int:
     return value
 
 
+def _maintainers(raw: str) -> frozenset[str]:
+    ids = {item.strip() for item in raw.replace(";", ",").split(",") if item.strip()}
+    for item in ids:
+        platform, _, number = item.rpartition(":")
+        if platform not in ("", "discord", "telegram") or not number.isdigit():
+            raise ConfigError(
+                f"MAINTAINER_IDS: {item!r} is not a user id (discord:123, telegram:456 or 123)"
+            )
+    return frozenset(ids)
+
+
 def _secret(env: Mapping[str, str], key: str) -> Secret | None:
     raw = env.get(key, "").strip()
     return Secret(raw) if raw else None
@@ -127,6 +138,16 @@ class Settings:
     rate_chat_per_minute: int = 60
     """Questions a person (and a chat) may ask at once, and then a minute; see
     :mod:`bot.ratelimit`."""
+
+    review_discord_channel_id: int | None = None
+    review_telegram_chat_id: int | None = None
+    """Where each new viewer report is posted with Accept / Reject buttons (optional)."""
+    maintainer_ids: frozenset[str] = frozenset()
+    """``MAINTAINER_IDS``: who may use those buttons, comma-separated ``platform:id``
+    (``discord:123``, ``telegram:456``) or a bare id for either platform."""
+
+    def is_maintainer(self, platform: str, user_id: int | str) -> bool:
+        return f"{platform}:{user_id}" in self.maintainer_ids or str(user_id) in self.maintainer_ids
 
     state_dir_setting: Path | None = None
     start_retries: int = 8
@@ -188,6 +209,9 @@ class Settings:
             rate_person_per_minute=_positive(merged, "CREDITS_RATE_PERSON_PER_MINUTE", 20),
             rate_chat_burst=_positive(merged, "CREDITS_RATE_CHAT_BURST", 20),
             rate_chat_per_minute=_positive(merged, "CREDITS_RATE_CHAT_PER_MINUTE", 60),
+            review_discord_channel_id=_int(merged, "REVIEW_DISCORD_CHANNEL_ID"),
+            review_telegram_chat_id=_int(merged, "REVIEW_TELEGRAM_CHAT_ID"),
+            maintainer_ids=_maintainers(merged.get("MAINTAINER_IDS", "")),
             state_dir_setting=Path(state).expanduser() if state else None,
             start_retries=max(_int(merged, "CREDITS_START_RETRIES", 8) or 1, 1),
         )

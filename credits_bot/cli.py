@@ -223,7 +223,8 @@ async def _serve(platforms: Sequence[Platform], settings: Settings) -> int:
             loop.add_signal_handler(sig, stop.set)
     path = await asyncio.to_thread(ensure_catalog, settings.data_dir, settings.db_path)
     # A rebuilt catalog (an import, an accepted report) is served without a restart.
-    async with await LiveService.open(path) as service:
+    async with await LiveService.open(path) as service, await open_state(settings) as state:
+        service.reports = Reports(state, service.service.reader)
         runners = [platform.serve() for platform in platforms]
         log.info("starting %s", ", ".join(p.name for p in platforms))
         tasks: list[asyncio.Task[None]] = [

@@ -218,3 +218,35 @@ def answers_to_translate() -> list[tuple[str, Answer]]:
         ("not-found-bare", NotFound(query)),
         ("empty", NotFound("", reason=EMPTY_QUESTION)),
     ]  # fmt: skip
+
+
+REPORTED_FILMS = (
+    {"title": "Quiet Orchard", "year": 1999},
+    {"title": "Lantern Keepers", "year": 2017,
+     "credits": {"verdict": "none", "source": "Collider"}},
+    *({"title": f"Paper Comet {n}", "year": 2000 + n} for n in range(1, 12)),
+)  # fmt: skip
+"""A tiny catalog for report flows: one film nobody has recorded, one recorded."""
+
+
+@pytest.fixture
+async def reported_service(tmp_path: Path) -> AsyncIterator[CreditsService]:
+    """The real service over :data:`REPORTED_FILMS`, carrying viewers' reports over a
+    SQLite state store (the optional ``reports`` the adapters look for)."""
+    import json
+
+    from bot.reports import Reports
+    from bot.state.sqlite import SqliteState
+    from bot.store.build import build_from_sources
+
+    data = tmp_path / "reported-data"
+    data.mkdir()
+    (data / "films.jsonl").write_text("".join(json.dumps(f) + "\n" for f in REPORTED_FILMS))
+    db = tmp_path / "reported.sqlite"
+    build_from_sources(data, db)
+    async with (
+        await CreditsService.open(db) as svc,
+        await SqliteState.open(tmp_path / "state.sqlite") as state,
+    ):
+        svc.reports = Reports(state, svc.reader)
+        yield svc

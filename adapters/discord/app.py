@@ -7,6 +7,7 @@ the test guild) is passed into its constructor by :func:`create_client`.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import Any
 
@@ -14,19 +15,33 @@ import discord
 from discord import app_commands
 
 from adapters.discord.failures import report_error
-from adapters.discord.language import CommandTranslator
+from adapters.discord.language import (
+    CommandTranslator,
+    chat_key,
+    chat_prefs,
+    load_chat_settings,
+    translator_for,
+)
 from adapters.discord.markup import CHOICE_NAME_LIMIT, NO_MENTIONS, plain
 from adapters.discord.replies import (
     DYNAMIC_ITEMS,
     Mode,
     answer_title,
+    embed_reply,
     is_film_id,
+    notice,
+    post_review,
+    send,
     service_of,
+    submit_report,
 )
-from bot.i18n import N_, NP_
+from bot.i18n import LANGUAGES, N_, NAMES, NP_
 from bot.limits import MAX_QUESTION
+from bot.render.about import about_document
+from bot.reports import reports_of
 from bot.service import CreditsLookup
 from bot.settings import Settings
+from bot.state.base import Report
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +58,11 @@ def intents() -> discord.Intents:
 
 
 class CreditsTree(app_commands.CommandTree[Any]):
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        """Before any command: the chat's settings into the cache (its language)."""
+        await load_chat_settings(interaction)
+        return True
+
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError, /
     ) -> None:
@@ -58,6 +78,7 @@ class CreditsClient(discord.Client):
         *,
         guild_id: int | None = None,
         sync_commands: bool = True,
+        settings: Settings | None = None,
         **options: Any,
     ) -> None:
         options.setdefault("intents", intents())
@@ -67,6 +88,8 @@ class CreditsClient(discord.Client):
         )
         super().__init__(**options)
         self.service = service
+        self.settings = settings
+        """For the review channel: its id, the maintainers, where accepted facts go."""
         self.guild_id = guild_id
         self.sync_commands = sync_commands
         self.tree = CreditsTree(self)
@@ -75,9 +98,21 @@ class CreditsClient(discord.Client):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*DYNAMIC_ITEMS)
+        reports = reports_of(self.service)
+        review = self.settings.review_discord_channel_id if self.settings else None
+        if reports is not None and review is not None:
+
+            async def post(report: Report) -> None:
+                await post_review(self, reports, review, report)
+
+            reports.listeners.append(post)
         await self.tree.set_translator(CommandTranslator())
         if self.sync_commands:
             await sync_commands(self.tree, self.guild_id)
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Report forms are handled from the interaction alone (see ``ReportModal``)."""
+        await submit_report(interaction)
 
     async def on_ready(self) -> None:
         user = self.user
@@ -92,9 +127,11 @@ def create_client(settings: Settings, service: CreditsLookup) -> CreditsClient:
     """The client for these settings: sharded when ``DISCORD_SHARDS`` is set."""
     shards = settings.discord_shards
     if shards is None:
-        return CreditsClient(service, guild_id=settings.discord_guild_id)
+        return CreditsClient(service, guild_id=settings.discord_guild_id, settings=settings)
     count = None if shards == "auto" else int(shards)
-    return ShardedCreditsClient(service, guild_id=settings.discord_guild_id, shard_count=count)
+    return ShardedCreditsClient(
+        service, guild_id=settings.discord_guild_id, shard_count=count, settings=settings
+    )
 
 
 async def sync_commands(tree: app_commands.CommandTree[Any], guild_id: int | None) -> None:
@@ -153,6 +190,12 @@ COMMAND = "discord command"
 CREDITS = NP_("discord command", "credits")
 RECAP = NP_("discord command", "recap")
 TITLE = NP_("discord command", "title")
+ABOUT = NP_("discord command", "about")
+SETTINGS = NP_("discord command", "settings")
+PUBLIC = NP_("discord command", "public")
+LANGUAGE = NP_("discord command", "language")
+AUTOMATIC = "-"
+ADMINS_ONLY = N_("Only members who can manage this server can change its settings.")
 
 
 def _name(name: str) -> app_commands.locale_str:
@@ -160,7 +203,7 @@ def _name(name: str) -> app_commands.locale_str:
 
 
 def build_commands() -> list[app_commands.Command[Any, ..., None]]:
-    """Fresh command objects for one tree: ``/credits`` and ``/recap``, their names and
+    """Fresh command objects for one tree: ``/credits``, ``/recap`` and ``/about``, their names and
     descriptions translated by :class:`CommandTranslator` when they are registered."""
     ls = app_commands.locale_str
     example = ls(N_("The film, e.g. Iron Man or Dune 2021"))
@@ -188,4 +231,78 @@ def build_commands() -> list[app_commands.Command[Any, ..., None]]:
     async def recap(interaction: discord.Interaction[Any], title: str) -> None:
         await answer_title(interaction, service_of(interaction), title, Mode.RECAP)
 
-    return [credits, recap]
+    @app_commands.command(
+        name=_name(ABOUT),
+        description=ls(N_("What this bot does, where its facts come from, what it stores")),
+    )
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    async def about(interaction: discord.Interaction[Any]) -> None:
+        doc = about_document(t=translator_for(interaction))
+        reply = embed_reply(doc)
+        reply.ephemeral = True
+        await send(interaction, reply)
+
+    language_choices = [
+        app_commands.Choice(name=ls(N_("Automatic (each person's language)")), value=AUTOMATIC),
+        *(app_commands.Choice(name=NAMES[code], value=code) for code in LANGUAGES),
+    ]
+
+    @app_commands.command(
+        name=_name(SETTINGS),
+        description=ls(N_("This server's replies and answer language (Manage Server)")),
+    )
+    @app_commands.rename(public=_name(PUBLIC), language=_name(LANGUAGE))
+    @app_commands.describe(
+        public=ls(N_("Answers visible to everyone (else only to the asker)")),
+        language=ls(N_("The language I answer in here")),
+    )
+    @app_commands.choices(language=language_choices)
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    async def settings(
+        interaction: discord.Interaction[Any],
+        public: bool | None = None,
+        language: app_commands.Choice[str] | None = None,
+    ) -> None:
+        await change_settings(interaction, public, language.value if language else None)
+
+    return [credits, recap, about, settings]
+
+
+async def change_settings(
+    interaction: discord.Interaction[Any], public: bool | None, language: str | None
+) -> None:
+    """``/settings``: show, or (for members with Manage Server; in a DM, its person)
+    change, whether answers are public and the language they are in."""
+    t = translator_for(interaction)
+    prefs = chat_prefs(interaction)
+    if prefs is None:
+        await send(interaction, notice(t.gettext("Settings are not available here.")))
+        return
+    if interaction.guild_id is not None and not interaction.permissions.manage_guild:
+        await send(interaction, notice(t.gettext(ADMINS_ONLY)))
+        return
+    current = await prefs.load(chat_key(interaction))
+    changed = current
+    if public is not None:
+        changed = dataclasses.replace(changed, public_replies=public)
+    if language is not None and (language == AUTOMATIC or language in NAMES):
+        changed = dataclasses.replace(changed, language=None if language == AUTOMATIC else language)
+    if changed != current:
+        await prefs.save(changed)
+    t = translator_for(interaction)
+    lines = [
+        t.gettext("Settings for this server")
+        if interaction.guild_id is not None
+        else t.gettext("Settings for this chat"),
+        t.gettext("Replies: visible to everyone")
+        if changed.public_replies
+        else t.gettext("Replies: only for the asker"),
+        t.gettext(
+            "Answer language: {language}",
+            language=NAMES.get(changed.language or "", t.gettext("automatic")),
+        ),
+    ]
+    await send(interaction, notice("\n".join(lines)))

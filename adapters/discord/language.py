@@ -7,16 +7,41 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.chatprefs import ChatPrefs
 from bot.i18n import DEFAULT_LANGUAGE, Translator, choose_language, supported, translator
+from bot.reports import reports_of
+from bot.state.base import ChatSettings
+
+
+def chat_key(interaction: discord.Interaction[Any]) -> str:
+    """Whose settings apply: the server's, or in a DM the person's own."""
+    if interaction.guild_id is not None:
+        return f"discord:guild:{interaction.guild_id}"
+    return f"discord:user:{interaction.user.id}"
+
+
+def chat_prefs(interaction: discord.Interaction[Any]) -> ChatPrefs | None:
+    """The per-chat settings of the client's service, when it has a state store."""
+    reports = reports_of(getattr(interaction.client, "service", None))
+    return reports.chats if reports is not None else None
+
+
+async def load_chat_settings(interaction: discord.Interaction[Any]) -> ChatSettings | None:
+    """Read the chat's settings into the cache (before anything is said)."""
+    prefs = chat_prefs(interaction)
+    return await prefs.load(chat_key(interaction)) if prefs is not None else None
+
+
+def cached_chat_settings(interaction: discord.Interaction[Any]) -> ChatSettings | None:
+    prefs = chat_prefs(interaction)
+    return prefs.cached(chat_key(interaction)) if prefs is not None else None
 
 
 def chat_language(interaction: discord.Interaction[Any]) -> str | None:
-    """The language chosen for this chat (server channel or DM), where one is stored.
-
-    The hook for per-chat settings: none are stored yet, so this is always None and the
-    user's own Discord language decides.
-    """
-    return None
+    """The language chosen for this server (or DM) with ``/settings``, where one is
+    stored; read from the cache :func:`load_chat_settings` fills as interactions arrive."""
+    settings = cached_chat_settings(interaction)
+    return settings.language if settings is not None else None
 
 
 def translator_for(interaction: discord.Interaction[Any]) -> Translator:

@@ -1,4 +1,5 @@
-"""Answers as Discord replies: embeds, the Recap button, the choice menu, suggestions.
+"""Answers as Discord replies: embeds, the Recap button, the choice menu, suggestions, and
+the "Wrong?" button whose modal records a viewer's report.
 
 Buttons and the select menu are :class:`discord.ui.DynamicItem` subclasses whose
 ``custom_id`` carries everything needed (a film id, what to show, who asked), so they keep
@@ -18,7 +19,7 @@ from typing import Any, Protocol
 import discord
 
 from adapters.discord.failures import report_error
-from adapters.discord.language import translator_for
+from adapters.discord.language import cached_chat_settings, load_chat_settings, translator_for
 from adapters.discord.markup import (
     BUTTON_LABEL_LIMIT,
     CONTENT_LIMIT,
@@ -29,7 +30,8 @@ from adapters.discord.markup import (
     escape_trimmed,
     plain,
 )
-from bot.i18n import ENGLISH, Translator
+from bot.errors import BotError
+from bot.i18n import ENGLISH, N_, Translator
 from bot.limits import MAX_FILM_ID, MAX_QUESTION
 from bot.models import (
     Ambiguous,
@@ -38,10 +40,23 @@ from bot.models import (
     Film,
     Found,
     NotFound,
+    Verdict,
 )
 from bot.render.answer import answer_document, candidate_line, recap_document
 from bot.render.document import Document, Paragraph, Text
+from bot.reports import (
+    Outcome,
+    Reports,
+    claim_label,
+    report_claims,
+    reports_of,
+    review_text,
+    viewer_line_for,
+)
 from bot.service import CreditsLookup
+from bot.settings import Settings
+from bot.state.base import MAX_NOTE, Claim, Report
+from bot.texts import GONE, STALE_BUTTON
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +64,12 @@ DEFER_AFTER = 2.0
 """Seconds to wait for the core before deferring (Discord allows 3 for the first reply)."""
 MAX_SUGGESTION_BUTTONS = 5
 MAX_SELECT_OPTIONS = 25
+MODAL_TITLE_LIMIT = 45
+LABEL_TEXT_LIMIT = 45
+PLATFORM = "discord"
+"""What reports from here are stored under (with the user id, hashed)."""
+MAINTAINERS_ONLY = N_("Only the bot's maintainers can review reports.")
+TOO_MANY_REPORTS = N_("That is a lot of reports for one hour: please try later.")
 
 FILM_ID = rf"[a-z0-9][a-z0-9-]{{0,{MAX_FILM_ID - 1}}}"
 _FILM_ID = re.compile(FILM_ID)
@@ -123,17 +144,34 @@ def text_reply(doc: Document, view: discord.ui.View | None = None) -> Reply:
     return Reply([Page(content=chunks[0] if chunks else "\u200b")], view, ephemeral=True)
 
 
-def film_reply(answer: Found, mode: Mode, t: Translator = ENGLISH) -> Reply:
-    """The answer about one film (with its buttons), or its recap."""
+def film_reply(
+    answer: Found,
+    mode: Mode,
+    t: Translator = ENGLISH,
+    viewers: str | None = None,
+    *,
+    report: bool = False,
+) -> Reply:
+    """The answer about one film (with its buttons), or its recap; ``viewers`` is what
+    viewers report about a film nobody has recorded; with ``report`` a "Wrong?" button."""
     if mode is Mode.RECAP:
         return embed_reply(recap_document(answer.film, t))
-    return embed_reply(answer_document(answer, t=t), answer_view(answer.film, t))
+    doc = answer_document(answer, viewers=viewers, t=t)
+    return embed_reply(doc, answer_view(answer.film, t, report=report))
 
 
-def build_reply(answer: Answer, mode: Mode, user_id: int, t: Translator = ENGLISH) -> Reply:
+def build_reply(
+    answer: Answer,
+    mode: Mode,
+    user_id: int,
+    t: Translator = ENGLISH,
+    viewers: str | None = None,
+    *,
+    report: bool = False,
+) -> Reply:
     """The reply to an answer: public for a film or a choice, ephemeral when not found."""
     if isinstance(answer, Found):
-        return film_reply(answer, mode, t)
+        return film_reply(answer, mode, t, viewers, report=report)
     if isinstance(answer, Ambiguous):
         doc = answer_document(answer, t=t)
         return embed_reply(doc, choice_view(answer.candidates, mode, user_id, t))
@@ -153,10 +191,17 @@ def not_found_reply(answer: NotFound, mode: Mode, t: Translator = ENGLISH) -> Re
     return text_reply(doc, view)
 
 
-def answer_view(film: Film, t: Translator = ENGLISH) -> discord.ui.View | None:
+def answer_view(
+    film: Film, t: Translator = ENGLISH, *, report: bool = False
+) -> discord.ui.View | None:
     view = discord.ui.View(timeout=None)
     if film.recap:
         view.add_item(RecapButton(film.id, t.gettext("Recap")))
+    if report and is_film_id(film.id):
+        if film.credits.verdict is Verdict.UNKNOWN:
+            view.add_item(WrongButton(film.id, t.gettext("I watched it")))
+        else:
+            view.add_item(WrongButton(film.id, t.gettext("Wrong?")))
     if film.imdb_id and _IMDB_ID.fullmatch(film.imdb_id):
         view.add_item(
             discord.ui.Button(label="IMDb", url=f"https://www.imdb.com/title/{film.imdb_id}/")
@@ -232,7 +277,13 @@ async def answer_title(
     """``/credits`` and ``/recap``: resolve the title option and reply."""
     answer = await in_time(interaction, resolve(service, text))
     t = translator_for(interaction)
-    await send(interaction, build_reply(answer, mode, interaction.user.id, t))
+    viewers = await viewer_line_for(service, answer, t)
+    report = reports_of(service) is not None
+    reply = build_reply(answer, mode, interaction.user.id, t, viewers, report=report)
+    settings = cached_chat_settings(interaction)
+    if interaction.guild_id is not None and settings is not None and not settings.public_replies:
+        reply.ephemeral = True  # this server chose answers only the asker sees
+    await send(interaction, reply)
 
 
 # --- components ----------------------------------------------------------------------------
@@ -243,6 +294,7 @@ class _Guarded:
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
+            await load_chat_settings(interaction)
             await self.handle(interaction)
         except Exception as exc:
             await report_error(interaction, exc)
@@ -318,7 +370,8 @@ class FilmButton(
         return cls(Mode(match["mode"]), match["film"], label)
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
-        answer = await service_of(interaction).film(self.film_id)
+        service = service_of(interaction)
+        answer = await service.film(self.film_id)
         t = translator_for(interaction)
         if not isinstance(answer, Found):
             await replace(interaction, build_reply(answer, self.mode, interaction.user.id, t))
@@ -334,7 +387,9 @@ class FilmButton(
             view=None,
             allowed_mentions=NO_MENTIONS,
         )
-        reply = film_reply(answer, self.mode, t)
+        viewers = await viewer_line_for(service, answer, t)
+        report = reports_of(service) is not None
+        reply = film_reply(answer, self.mode, t, viewers, report=report)
         await send(interaction, reply)
 
 
@@ -388,8 +443,12 @@ class PickSelect(
         if not values or not is_film_id(values[0]):
             await interaction.response.defer()
             return
-        answer = await service_of(interaction).film(values[0])
-        reply = build_reply(answer, self.mode, interaction.user.id, translator_for(interaction))
+        service = service_of(interaction)
+        answer = await service.film(values[0])
+        t = translator_for(interaction)
+        viewers = await viewer_line_for(service, answer, t)
+        report = reports_of(service) is not None
+        reply = build_reply(answer, self.mode, interaction.user.id, t, viewers, report=report)
         if interaction.user.id == self.user_id and isinstance(answer, Found):
             await replace(interaction, reply)
         else:
@@ -398,8 +457,224 @@ class PickSelect(
             await send(interaction, reply)
 
 
+class WrongButton(
+    _Guarded,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"credits:wrong:(?P<film>{FILM_ID})",
+):
+    """Under an answer: "Wrong?" (or "I watched it"), opening the report's modal."""
+
+    def __init__(self, film_id: str, label: str = "Wrong?") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=plain(label, BUTTON_LABEL_LIMIT) or "Wrong?",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"credits:wrong:{film_id}",
+            )
+        )
+        self.film_id = film_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> WrongButton:
+        return cls(match["film"])
+
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        service = service_of(interaction)
+        t = translator_for(interaction)
+        answer = await service.film(self.film_id)
+        if not isinstance(answer, Found) or reports_of(service) is None:
+            await send(interaction, notice(t.gettext(GONE)))
+            return
+        await interaction.response.send_modal(ReportModal(answer.film, t))
+
+
+REPORT_MODAL = re.compile(rf"credits:report:(?P<film>{FILM_ID})")
+
+
+class ReportModal(discord.ui.Modal):
+    """What was wrong (or, for a film nobody has recorded, what was seen) and a note.
+
+    Only a form: the library does not keep it (it is stopped before it is sent), and its
+    submission is handled from the interaction alone (:func:`submit_report`, called by the
+    client for every modal submission), so a form opened before a restart still works
+    and two people reporting the same film at once do not share one.
+    """
+
+    def __init__(self, film: Film, t: Translator) -> None:
+        title = t.gettext("Report: {film}", film=film.label)
+        super().__init__(
+            title=plain(title, MODAL_TITLE_LIMIT) or "Report",
+            custom_id=f"credits:report:{film.id}",
+        )
+        unknown = film.credits.verdict is Verdict.UNKNOWN
+        question = t.gettext("What did you see?") if unknown else t.gettext("What was wrong?")
+        claim: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id="claim",
+            required=True,
+            min_values=1,
+            max_values=1,
+            options=[
+                discord.SelectOption(
+                    label=plain(claim_label(c, t), SELECT_OPTION_LIMIT) or c.value,
+                    value=c.value,
+                )
+                for c in report_claims(film)
+            ],
+        )
+        note: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            custom_id="note",
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=MAX_NOTE,
+        )
+        self.add_item(discord.ui.Label(text=plain(question, LABEL_TEXT_LIMIT), component=claim))
+        note_label = t.gettext("Short note (optional)")
+        self.add_item(discord.ui.Label(text=plain(note_label, LABEL_TEXT_LIMIT), component=note))
+        self.stop()
+
+
+def _submitted(components: Any) -> dict[str, Any]:
+    """``{custom_id: values or value}`` of a modal submission's inputs (labels, rows)."""
+    found: dict[str, Any] = {}
+    for component in components if isinstance(components, list) else []:
+        if not isinstance(component, dict):
+            continue
+        if "component" in component:
+            found.update(_submitted([component["component"]]))
+        elif "components" in component:
+            found.update(_submitted(component["components"]))
+        elif isinstance(component.get("custom_id"), str):
+            found[component["custom_id"]] = component.get("values", component.get("value"))
+    return found
+
+
+async def submit_report(interaction: discord.Interaction[Any]) -> bool:
+    """A report form's submission: record it. False when the interaction is not one."""
+    data: Any = interaction.data or {}
+    hit = REPORT_MODAL.fullmatch(str(data.get("custom_id", "")))
+    if interaction.type is not discord.InteractionType.modal_submit or hit is None:
+        return False
+    try:
+        await load_chat_settings(interaction)
+        await _submit_report(interaction, hit["film"], _submitted(data.get("components")))
+    except Exception as exc:
+        await report_error(interaction, exc)
+    return True
+
+
+async def _submit_report(
+    interaction: discord.Interaction[Any], film_id: str, values: dict[str, Any]
+) -> None:
+    t = translator_for(interaction)
+    service = service_of(interaction)
+    reports = reports_of(service)
+    answer = await service.film(film_id)
+    if reports is None or not isinstance(answer, Found):
+        await send(interaction, notice(t.gettext(GONE)))
+        return
+    film = answer.film
+    chosen = values.get("claim")
+    try:
+        claim = Claim(chosen[0]) if isinstance(chosen, list) and chosen else None
+    except ValueError:
+        claim = None
+    if claim is None or claim not in report_claims(film):
+        await send(interaction, notice(t.gettext(STALE_BUTTON)))
+        return
+    note = values.get("note")
+    note = note[: MAX_NOTE * 2] if isinstance(note, str) and note.strip() else None
+    done = await reports.submit(film.id, PLATFORM, interaction.user.id, claim, note)
+    if done.outcome is Outcome.LIMITED:
+        text = t.gettext(TOO_MANY_REPORTS)
+    elif done.outcome is Outcome.UNKNOWN_FILM:
+        text = t.gettext(GONE)
+    else:
+        text = t.gettext(
+            "Thanks: your report about {film} is recorded for review.", film=film.label
+        )
+    await send(interaction, notice(text))
+
+
+class ReviewButton(
+    _Guarded,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"credits:review:(?P<act>[ar]):(?P<id>[0-9]{1,18})",
+):
+    """Accept / Reject under a report in the review channel: maintainers only."""
+
+    def __init__(self, act: str, report_id: int, label: str = "Accept") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=plain(label, BUTTON_LABEL_LIMIT) or act,
+                style=discord.ButtonStyle.success if act == "a" else discord.ButtonStyle.danger,
+                custom_id=f"credits:review:{act}:{report_id}",
+            )
+        )
+        self.act = act
+        self.report_id = report_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ReviewButton:
+        return cls(match["act"], int(match["id"]))
+
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        t = translator_for(interaction)
+        settings: Settings | None = getattr(interaction.client, "settings", None)
+        reports = reports_of(service_of(interaction))
+        if settings is None or reports is None:
+            await send(interaction, notice(t.gettext(STALE_BUTTON)))
+            return
+        if not settings.is_maintainer(PLATFORM, interaction.user.id):
+            await send(interaction, notice(t.gettext(MAINTAINERS_ONLY)))
+            return
+        # Accepting rebuilds the catalog: more than Discord's 3 seconds, perhaps.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            if self.act == "a":
+                await reports.accept(self.report_id, settings.data_dir, settings.db_path)
+                text = t.gettext("Accepted.")
+            else:
+                await reports.reject(self.report_id)
+                text = t.gettext("Rejected.")
+        except BotError as exc:
+            text = str(exc)
+        await send(interaction, notice(text))
+
+
+async def post_review(
+    client: discord.Client, reports: Reports, channel_id: int, report: Report
+) -> None:
+    """A new report, in the review channel, with Accept / Reject for the maintainers."""
+    line, note = await review_text(reports, report)
+    content = escape_trimmed(line + ("\n" + note if note else ""), CONTENT_LIMIT)
+    view = discord.ui.View(timeout=None)
+    view.add_item(ReviewButton("a", report.id, ENGLISH.gettext("Accept")))
+    view.add_item(ReviewButton("r", report.id, ENGLISH.gettext("Reject")))
+    channel = client.get_partial_messageable(channel_id)
+    await channel.send(content, view=view, allowed_mentions=NO_MENTIONS)
+
+
+def notice(text: str) -> Reply:
+    """A short ephemeral line of our own, escaped."""
+    return Reply([Page(content=escape_trimmed(text, CONTENT_LIMIT))], ephemeral=True)
+
+
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     RecapButton,
     FilmButton,
     PickSelect,
+    WrongButton,
+    ReviewButton,
 )

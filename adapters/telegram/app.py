@@ -86,7 +86,7 @@ def build_application(
         )
         .build()
     )
-    TelegramHandlers(service).register(app)
+    TelegramHandlers(service, settings).register(app)
     return app
 
 

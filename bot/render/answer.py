@@ -256,14 +256,21 @@ def film_document(
     *,
     note: str | None = None,
     include_recap: bool = False,
+    viewers: str | None = None,
     t: Translator = ENGLISH,
 ) -> Document:
-    """The answer about one film, reading like the seed page: verdict first."""
+    """The answer about one film, reading like the seed page: verdict first.
+
+    ``viewers`` is what viewers report about a film nobody has recorded
+    (:meth:`bot.reports.Reports.viewer_line`): shown apart, in italics, after the advice.
+    """
     credits = film.credits
     blocks: list[Block] = []
     if note:
         blocks.append(Paragraph((Text(note, Style.ITALIC),)))
     blocks.append(Paragraph((Text(stay_advice(credits, t)),)))
+    if viewers:
+        blocks.append(Paragraph((Text(viewers, Style.ITALIC),)))
     blocks.append(film_fields(film, t))
     if film.synopsis:
         blocks.append(Paragraph((Text(film.synopsis),)))
@@ -344,11 +351,19 @@ def _not_found_headline(answer: NotFound, t: Translator) -> str:
 
 
 def answer_document(
-    answer: Answer, *, include_recap: bool = False, t: Translator = ENGLISH
+    answer: Answer,
+    *,
+    include_recap: bool = False,
+    viewers: str | None = None,
+    t: Translator = ENGLISH,
 ) -> Document:
     if isinstance(answer, Found):
         return film_document(
-            answer.film, note=match_note(answer, t), include_recap=include_recap, t=t
+            answer.film,
+            note=match_note(answer, t),
+            include_recap=include_recap,
+            viewers=viewers,
+            t=t,
         )
     if isinstance(answer, Ambiguous):
         items = tuple((Text(candidate_line(c)),) for c in answer.candidates)

@@ -76,3 +76,22 @@ def test_state_dir_defaults_to_the_catalog_folder(tmp_path: Path) -> None:
     assert settings.state_dir == tmp_path / "v"
     other = Settings.from_env({"CREDITS_STATE_DIR": str(tmp_path / "s")}, dotenv=tmp_path / "none")
     assert other.state_dir == tmp_path / "s"
+
+
+def test_review_channels_and_maintainers() -> None:
+    settings = Settings.from_env(
+        {
+            "REVIEW_DISCORD_CHANNEL_ID": "123456789012345678",
+            "REVIEW_TELEGRAM_CHAT_ID": "-1001234",
+            "MAINTAINER_IDS": "discord:11, telegram:22,33",
+        },
+        dotenv=Path("/nonexistent/.env"),
+    )
+    assert settings.review_discord_channel_id == 123456789012345678
+    assert settings.review_telegram_chat_id == -1001234
+    assert settings.is_maintainer("discord", 11) and not settings.is_maintainer("telegram", 11)
+    assert settings.is_maintainer("telegram", 22) and not settings.is_maintainer("discord", 22)
+    assert settings.is_maintainer("discord", 33) and settings.is_maintainer("telegram", "33")
+    assert not Settings().is_maintainer("discord", 11)
+    with pytest.raises(ConfigError, match="MAINTAINER_IDS"):
+        Settings.from_env({"MAINTAINER_IDS": "slack:1"}, dotenv=Path("/nonexistent/.env"))

@@ -204,6 +204,28 @@ def component_payload(
     return payload
 
 
+def modal_submit_payload(
+    modal: dict[str, Any],
+    values: dict[str, str | list[str]],
+    *,
+    user_id: int = USER_ID,
+    locale: str = "en-US",
+) -> dict[str, Any]:
+    """A MODAL_SUBMIT for a modal the bot opened: ``values`` by each input's custom_id
+    (a list for a select, text for a text input)."""
+    components = []
+    for comp in modal["components"]:
+        inner = comp["component"]
+        value = values.get(inner["custom_id"])
+        if inner["type"] == 3:
+            submitted = {"type": 3, "custom_id": inner["custom_id"], "values": value or []}
+        else:
+            submitted = {"type": 4, "custom_id": inner["custom_id"], "value": value or ""}
+        components.append({"type": 18, "component": submitted})
+    data = {"custom_id": modal["custom_id"], "components": components}
+    return _interaction(5, data, user_id=user_id, locale=locale)
+
+
 # --- the fake server ------------------------------------------------------------------
 
 
@@ -314,6 +336,37 @@ def limit_problems(data: dict[str, Any]) -> list[str]:
     return problems
 
 
+def modal_problems(data: dict[str, Any]) -> list[str]:
+    """What Discord would reject in a modal (interaction callback type 9)."""
+    problems: list[str] = []
+    if not 1 <= len(data.get("title") or "") <= 45:
+        problems.append("modal title not 1-45 characters")
+    if not 1 <= len(data.get("custom_id") or "") <= 100:
+        problems.append("modal custom_id not 1-100 characters")
+    top = data.get("components") or []
+    if not 1 <= len(top) <= 5:
+        problems.append(f"{len(top)} components in a modal")
+    for comp in top:
+        if comp.get("type") != 18:
+            problems.append(f"component type {comp.get('type')} at the top of a modal")
+            continue
+        if not 1 <= len(comp.get("label") or "") <= 45:
+            problems.append("label text not 1-45 characters")
+        inner = comp.get("component") or {}
+        if not 1 <= len(inner.get("custom_id") or "") <= 100:
+            problems.append("custom_id not 1-100 characters")
+        if inner.get("type") == 4 and not 1 <= int(inner.get("max_length", 4000)) <= 4000:
+            problems.append("text input max_length not 1-4000")
+        if inner.get("type") == 3:
+            options = inner.get("options") or []
+            if not 1 <= len(options) <= 25:
+                problems.append("select in a modal without 1-25 options")
+            for opt in options:
+                if not 1 <= len(opt.get("label") or "") <= 100:
+                    problems.append("option label not 1-100 characters")
+    return problems
+
+
 _COMMAND_NAME = re.compile(r"[-\w]{1,32}")
 DISCORD_LOCALES = frozenset(
     [
@@ -403,6 +456,8 @@ class FakeDiscord:
         self.rejected: list[tuple[Recorded, list[str]]] = []
         self.faults: list[Fault] = []
         self.messages: dict[int, dict[str, Any]] = {}
+        self.modals: list[dict[str, Any]] = []
+        """Every modal the bot opened (callback type 9), in order."""
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.gateway_frames: list[dict[str, Any]] = []
         self.gateway_sockets: list[web.WebSocketResponse] = []
@@ -634,6 +689,11 @@ class FakeDiscord:
             return _json(registered)
         if m == "POST" and (hit := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", p)):
             return self._callback(rec, int(hit.group(1)), hit.group(2))
+        if m == "POST" and re.fullmatch(r"/channels/\d+/messages", p):
+            data = rec.body or {}
+            if rejected := self._reject(rec, limit_problems(data)):
+                return rejected
+            return _json(self._message(data))
         if hit := re.fullmatch(r"/webhooks/(\d+)/([^/]+)(/messages/@original)?", p):
             return self._webhook(rec, hit.group(2), edit=bool(hit.group(3)))
         return _json({"message": f"404: Not Found ({m} {p})", "code": 0}, 404)
@@ -679,6 +739,12 @@ class FakeDiscord:
             return self._reject(rec, choice_problems(data.get("choices") or [])) or web.Response(
                 status=204
             )
+        if ctype == 9:
+            if rejected := self._reject(rec, modal_problems(data)):
+                return rejected
+            self.modals.append(data)
+            modal_interaction = {"id": str(iid), "type": 3}
+            return _json({"interaction": modal_interaction, "resource": {"type": 9}})
         if rejected := self._reject(rec, limit_problems(data)):
             return rejected
         interaction = {
@@ -767,6 +833,20 @@ class Harness:
         payload = component_payload(
             message, custom_id, values=values, user_id=user_id, locale=locale
         )
+        self.dispatch(payload)
+        (first,) = await self.fake.replies(payload)
+        return payload, first
+
+    async def submit(
+        self,
+        modal: dict[str, Any],
+        values: dict[str, str | list[str]],
+        *,
+        user_id: int = USER_ID,
+        locale: str = "en-US",
+    ) -> tuple[dict[str, Any], Recorded]:
+        """Submit a modal the bot opened; returns the payload and the first reply."""
+        payload = modal_submit_payload(modal, values, user_id=user_id, locale=locale)
         self.dispatch(payload)
         (first,) = await self.fake.replies(payload)
         return payload, first

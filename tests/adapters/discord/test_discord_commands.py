@@ -9,8 +9,10 @@ async def test_commands_registered_with_required_autocompleted_title(
     bot: Harness, fake_discord: FakeDiscord
 ) -> None:
     commands = {c["name"]: c for c in fake_discord.commands["global"]}
-    assert set(commands) == {"credits", "recap"}
-    for command in commands.values():
+    assert set(commands) == {"credits", "recap", "about", "settings"}
+    assert "options" not in commands["about"] or commands["about"]["options"] == []
+    for name in ("credits", "recap"):
+        command = commands[name]
         (option,) = command["options"]
         assert option["name"] == "title"
         assert option["type"] == 3

@@ -45,8 +45,18 @@ async def test_serve_starts_answers_and_stops_cleanly(
         assert identify["d"]["shard"] == [0, 1]
     # Commands registered at start-up: bulk overwrite, globally and to the test guild.
     await fake_discord.wait_for(lambda r: r.method == "PUT" and "/guilds/" in r.path)
-    assert {c["name"] for c in fake_discord.commands["global"]} == {"credits", "recap"}
-    assert {c["name"] for c in fake_discord.commands[str(GUILD_ID)]} == {"credits", "recap"}
+    assert {c["name"] for c in fake_discord.commands["global"]} == {
+        "credits",
+        "recap",
+        "about",
+        "settings",
+    }
+    assert {c["name"] for c in fake_discord.commands[str(GUILD_ID)]} == {
+        "credits",
+        "recap",
+        "about",
+        "settings",
+    }
 
     payload = command_payload("credits", "does iron man have a post credit scene?")
     fake_discord.expect(payload)

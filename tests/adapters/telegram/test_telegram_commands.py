@@ -122,3 +122,13 @@ async def test_edited_messages_are_not_answered_again(tg: Harness) -> None:
     update = tg.updates.message("/credits iron man")
     update["edited_message"] = update.pop("message")
     assert await tg.send(update) == []
+
+
+async def test_about_names_sources_and_what_is_stored(tg: Harness) -> None:
+    replies = await tg.replies_to("/about")
+    text = " ".join(parse(r.text).text for r in replies)
+    assert "This product uses the TMDB API but is not endorsed or certified by TMDB." in text
+    assert "aftercredits.com" in text and "salted hash" in text
+    assert "credits-bot reports forget PLATFORM USER_ID" in text
+    russian = await tg.replies_to("/about", language_code="ru")
+    assert "Что хранится о вас" in " ".join(parse(r.text).text for r in russian)

@@ -56,7 +56,7 @@ class Call:
 
 
 def buttons_of(markup: Any) -> list[tuple[str, str]]:
-    if not markup:
+    if not markup or "inline_keyboard" not in markup:
         return []
     return [
         (b["text"], b.get("callback_data", "")) for row in markup["inline_keyboard"] for b in row
@@ -100,6 +100,8 @@ class FakeBotApi:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self.admins: set[tuple[int, int]] = set()
+        """``(chat id, user id)`` of each group administrator ``getChatMember`` reports."""
         self.acknowledged = 0
         self._closing = False
         """The highest update id Telegram would consider confirmed."""
@@ -329,7 +331,8 @@ class FakeBotApi:
             "from": self.bot_user,
             "text": parse(text).text,
         }
-        if markup:
+        if markup and "inline_keyboard" in markup:
+            # A sent message carries only an inline keyboard (never force_reply).
             message["reply_markup"] = markup
         self.messages[(chat_id, message_id)] = message
         return message
@@ -355,6 +358,34 @@ class FakeBotApi:
             message["reply_markup"] = params["reply_markup"]
         self.messages[key] = message
         return message
+
+    async def _m_getChatMember(self, params: dict[str, Any]) -> Any:
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        if self._chat_types.get(chat_id, "private" if chat_id > 0 else "group") == "private":
+            raise ValueError("getChatMember in a private chat")
+        status = "administrator" if (chat_id, user_id) in self.admins else "member"
+        member: dict[str, Any] = {
+            "status": status,
+            "user": {"id": user_id, "is_bot": False, "first_name": "Someone"},
+        }
+        if status == "administrator":
+            member.update(
+                {
+                    "can_be_edited": False,
+                    "is_anonymous": False,
+                    "can_manage_chat": True,
+                    "can_delete_messages": True,
+                    "can_manage_video_chats": True,
+                    "can_restrict_members": True,
+                    "can_promote_members": False,
+                    "can_change_info": True,
+                    "can_invite_users": True,
+                    "can_post_stories": False,
+                    "can_edit_stories": False,
+                    "can_delete_stories": False,
+                }
+            )
+        return member
 
     async def _m_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
         if len(str(params.get("text", ""))) > 200:
