@@ -15,6 +15,8 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 SHUTDOWN_TIMEOUT = 10.0
+CANCEL_TIMEOUT = 2.0
+"""Seconds a cancelled client may take to unwind before it is left behind."""
 NOISY_LOGGERS = ("discord.http", "discord.webhook.async_")
 """Request-level chatter (webhook URLs carry interaction tokens): warnings only."""
 
@@ -24,6 +26,17 @@ def quiet_loggers() -> None:
         logger = logging.getLogger(name)
         if logger.getEffectiveLevel() < logging.WARNING:
             logger.setLevel(logging.WARNING)
+
+
+def task_error(task: asyncio.Task[None]) -> BaseException | None:
+    """What the finished client task raised (None when it returned, was cancelled or is
+    somehow still running)."""
+    if not task.done():
+        log.warning("Discord: the client task is still running after cancellation")
+        return None
+    if task.cancelled():
+        return None
+    return task.exception()
 
 
 async def serve(settings: Settings, service: CreditsLookup, stop: asyncio.Event) -> None:
@@ -51,7 +64,10 @@ async def serve(settings: Settings, service: CreditsLookup, stop: asyncio.Event)
                 if not done:
                     log.warning("Discord: the client did not stop in time; cancelling it")
                     running.cancel()
-        error = None if running.cancelled() else running.exception()
+                    # Let the cancellation land before reading the outcome: reading a
+                    # task's exception before it is done raises InvalidStateError.
+                    await asyncio.wait({running}, timeout=CANCEL_TIMEOUT)
+        error = task_error(running)
         if isinstance(error, discord.LoginFailure):
             raise ConfigError(
                 "Discord rejected DISCORD_BOT_TOKEN: copy a fresh token from the "
