@@ -102,7 +102,11 @@ def _parser() -> argparse.ArgumentParser:
         "run", parents=[common], help="start every platform that has a token (or the console chat)"
     )
     for platform in PLATFORMS:
-        sub.add_parser(platform.name, parents=[common], help=f"run the {platform.name.title()} bot")
+        runs = sub.add_parser(
+            platform.name, parents=[common], help=f"run the {platform.name.title()} bot"
+        )
+        if platform.name == "discord":
+            _add_discord_sync(runs, common)
 
     db = sub.add_parser("db", parents=[common], help="build, import, validate, stats")
     dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
@@ -124,6 +128,45 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true", help="print one JSON object per size")
     bench.add_argument("--workdir", type=Path, help="where the generated catalogs go")
     return p
+
+
+def _snowflake(raw: str) -> int:
+    if not raw.isdigit() or int(raw) == 0:
+        raise argparse.ArgumentTypeError(f"not a Discord id: {raw!r}")
+    return int(raw)
+
+
+def _add_discord_sync(discord_parser: argparse.ArgumentParser, common: _Parser) -> None:
+    actions = discord_parser.add_subparsers(
+        dest="discord_action", metavar="ACTION", parser_class=_Parser
+    )
+    sync = actions.add_parser(
+        "sync",
+        parents=[common],
+        help="register the slash commands (globally, and to DISCORD_GUILD_ID if set)",
+    )
+    where = sync.add_mutually_exclusive_group()
+    where.add_argument(
+        "--guild", type=_snowflake, metavar="ID", help="register them to this guild only"
+    )
+    where.add_argument(
+        "--clear-guild", type=_snowflake, metavar="ID", help="remove this guild's commands"
+    )
+
+
+def _discord_sync(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.discord.sync import run_sync
+
+    lines = asyncio.run(
+        run_sync(
+            settings,
+            guild_id=getattr(args, "guild", None),
+            clear_guild=getattr(args, "clear_guild", None),
+        )
+    )
+    for line in lines:
+        print(line)
+    return EXIT_OK
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -303,6 +346,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.bench.resolver import run_bench
 
             return run_bench(args, settings)
+        if args.command == "discord" and getattr(args, "discord_action", None) == "sync":
+            return _discord_sync(args, settings)
         return asyncio.run(_platform(args, settings))
     except KeyboardInterrupt:
         return 130

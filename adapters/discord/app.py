@@ -1,4 +1,6 @@
-"""The Discord client: slash commands, autocomplete, the error hook, command sync.
+"""The Discord client: slash commands, autocomplete, the error hook.
+
+Registering the commands: :mod:`adapters.discord.sync`.
 
 Slash commands only, so no privileged intent. Everything the client needs (the service,
 the test guild) is passed into its constructor by :func:`create_client`.
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -23,6 +26,7 @@ from adapters.discord.replies import (
     is_film_id,
     service_of,
 )
+from adapters.discord.sync import sync_at_start
 from bot.i18n import N_, NP_
 from bot.limits import MAX_QUESTION
 from bot.service import CreditsLookup
@@ -58,6 +62,7 @@ class CreditsClient(discord.Client):
         *,
         guild_id: int | None = None,
         sync_commands: bool = True,
+        state_dir: Path | None = None,
         **options: Any,
     ) -> None:
         options.setdefault("intents", intents())
@@ -69,6 +74,9 @@ class CreditsClient(discord.Client):
         self.service = service
         self.guild_id = guild_id
         self.sync_commands = sync_commands
+        self.state_dir = state_dir
+        """Where the hash of the registered commands is kept (None: register at every
+        start)."""
         self.tree = CreditsTree(self)
         for command in build_commands():
             self.tree.add_command(command)
@@ -77,7 +85,7 @@ class CreditsClient(discord.Client):
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.tree.set_translator(CommandTranslator())
         if self.sync_commands:
-            await sync_commands(self.tree, self.guild_id)
+            await sync_at_start(self.tree, self.guild_id, self.state_dir)
 
     async def on_ready(self) -> None:
         user = self.user
@@ -91,31 +99,13 @@ class ShardedCreditsClient(CreditsClient, discord.AutoShardedClient):
 def create_client(settings: Settings, service: CreditsLookup) -> CreditsClient:
     """The client for these settings: sharded when ``DISCORD_SHARDS`` is set."""
     shards = settings.discord_shards
+    state_dir = settings.state_dir
     if shards is None:
-        return CreditsClient(service, guild_id=settings.discord_guild_id)
+        return CreditsClient(service, guild_id=settings.discord_guild_id, state_dir=state_dir)
     count = None if shards == "auto" else int(shards)
-    return ShardedCreditsClient(service, guild_id=settings.discord_guild_id, shard_count=count)
-
-
-async def sync_commands(tree: app_commands.CommandTree[Any], guild_id: int | None) -> None:
-    """Register the commands (bulk overwrite), globally and to the test guild if set.
-
-    A failure is logged, not raised: the commands registered last time keep working.
-    """
-    try:
-        synced = await tree.sync()
-        log.info("Registered %d global commands", len(synced))
-    except discord.HTTPException:
-        log.exception("Could not register the global commands")
-    if guild_id is None:
-        return
-    guild = discord.Object(id=guild_id)
-    tree.copy_global_to(guild=guild)
-    try:
-        synced = await tree.sync(guild=guild)
-        log.info("Registered %d commands to guild %s", len(synced), guild_id)
-    except discord.HTTPException:
-        log.exception("Could not register the commands to guild %s", guild_id)
+    return ShardedCreditsClient(
+        service, guild_id=settings.discord_guild_id, state_dir=state_dir, shard_count=count
+    )
 
 
 async def title_choices(service: CreditsLookup, current: str) -> list[app_commands.Choice[str]]:

@@ -31,10 +31,13 @@ ROOT = Path(__file__).resolve().parents[3]
 
 @pytest.mark.parametrize("shards", [None, "auto"])
 async def test_serve_starts_answers_and_stops_cleanly(
-    fake_discord: FakeDiscord, service: Any, shards: str | None
+    fake_discord: FakeDiscord, service: Any, shards: str | None, tmp_path: Path
 ) -> None:
     settings = Settings(
-        discord_token=Secret(TOKEN), discord_guild_id=GUILD_ID, discord_shards=shards
+        discord_token=Secret(TOKEN),
+        discord_guild_id=GUILD_ID,
+        discord_shards=shards,
+        state_dir_setting=tmp_path,  # nothing registered yet: the start registers
     )
     stop = asyncio.Event()
     running = asyncio.create_task(serve(settings, service, stop))
@@ -117,6 +120,7 @@ async def test_credits_bot_discord_command_runs_and_stops_on_sigterm(
         "DISCORD_BOT_TOKEN": TOKEN,
         "CREDITS_DB": str(catalog_db),
         "CREDITS_DATA_DIR": str(ROOT / "data"),
+        "CREDITS_STATE_DIR": str(tmp_path),
         "PYTHONPATH": str(ROOT),  # this checkout's code, wherever the package is installed from
     }
     proc = await asyncio.create_subprocess_exec(
