@@ -78,6 +78,13 @@ def _positive(env: Mapping[str, str], key: str, default: int) -> int:
     return value
 
 
+def _port(env: Mapping[str, str], key: str) -> int | None:
+    value = _int(env, key)
+    if value is not None and not 1 <= value <= 65535:
+        raise ConfigError(f"{key} must be a port number (1-65535), not {value}")
+    return value
+
+
 def _secret(env: Mapping[str, str], key: str) -> Secret | None:
     raw = env.get(key, "").strip()
     return Secret(raw) if raw else None
@@ -130,6 +137,10 @@ class Settings:
 
     state_dir_setting: Path | None = None
     start_retries: int = 8
+    http_port: int | None = None
+    """``CREDITS_HTTP_PORT``: serve ``/healthz`` and ``/metrics`` on this port (unset: no
+    HTTP server)."""
+    http_host: str = "127.0.0.1"
     """Attempts to reach a platform at start (network failures), with backoff."""
 
     @property
@@ -189,5 +200,7 @@ class Settings:
             rate_chat_burst=_positive(merged, "CREDITS_RATE_CHAT_BURST", 20),
             rate_chat_per_minute=_positive(merged, "CREDITS_RATE_CHAT_PER_MINUTE", 60),
             state_dir_setting=Path(state).expanduser() if state else None,
+            http_port=_port(merged, "CREDITS_HTTP_PORT"),
+            http_host=merged.get("CREDITS_HTTP_HOST", "").strip() or "127.0.0.1",
             start_retries=max(_int(merged, "CREDITS_START_RETRIES", 8) or 1, 1),
         )

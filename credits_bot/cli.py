@@ -14,7 +14,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from bot.errors import BotError
 from bot.i18n import LANGUAGES, NAMES, supported, translator
 from bot.imports.commands import IMPORT_COMMANDS, add_parsers, run_import
 from bot.live import LiveService
+from bot.metrics import CountingLookup
 from bot.models import Ambiguous, Found
 from bot.render.answer import answer_document
 from bot.render.jsonout import answer_json
@@ -258,19 +259,25 @@ async def _stats(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-async def _serve(platforms: Sequence[Platform], settings: Settings) -> int:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+async def _serve(
+    platforms: Sequence[Platform], settings: Settings, stop: asyncio.Event | None = None
+) -> int:
+    """Serve ``platforms`` until SIGINT/SIGTERM (or until ``stop`` is set, when given)."""
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
     path = await asyncio.to_thread(ensure_catalog, settings.data_dir, settings.db_path)
     # A rebuilt catalog (an import, an accepted report) is served without a restart.
-    async with await LiveService.open(path) as service:
-        runners = [platform.serve() for platform in platforms]
+    async with await LiveService.open(path) as service, _http(settings, service, platforms):
+        runners = [(platform.name, platform.serve()) for platform in platforms]
         log.info("starting %s", ", ".join(p.name for p in platforms))
+        # Each platform's answers are counted under its name (see bot.metrics).
         tasks: list[asyncio.Task[None]] = [
-            asyncio.create_task(run(settings, service, stop)) for run in runners
+            asyncio.create_task(run(settings, CountingLookup(service, name), stop))
+            for name, run in runners
         ]
         try:
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
@@ -283,6 +290,35 @@ async def _serve(platforms: Sequence[Platform], settings: Settings) -> int:
             stop.set()
     log.info("stopped cleanly")
     return EXIT_OK
+
+
+@contextlib.asynccontextmanager
+async def _http(
+    settings: Settings, service: LiveService, platforms: Sequence[Platform]
+) -> AsyncIterator[None]:
+    """The health and metrics port while serving, when ``CREDITS_HTTP_PORT`` is set."""
+    if settings.http_port is None:
+        yield
+        return
+    from credits_bot.http import HealthServer
+
+    server = HealthServer(
+        service.film_count,
+        [p.name for p in platforms],
+        host=settings.http_host,
+        port=settings.http_port,
+    )
+    try:
+        await server.start()
+    except OSError as exc:
+        raise BotError(
+            f"cannot listen on {settings.http_host}:{settings.http_port} "
+            f"(CREDITS_HTTP_HOST, CREDITS_HTTP_PORT): {exc.strerror or exc}"
+        ) from None
+    try:
+        yield
+    finally:
+        await server.stop()
 
 
 async def _platform(args: argparse.Namespace, settings: Settings) -> int:

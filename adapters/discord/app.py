@@ -29,6 +29,7 @@ from adapters.discord.replies import (
 from adapters.discord.sync import sync_at_start
 from bot.i18n import N_, NP_
 from bot.limits import MAX_QUESTION
+from bot.metrics import METRICS
 from bot.service import CreditsLookup
 from bot.settings import Settings
 
@@ -90,6 +91,13 @@ class CreditsClient(discord.Client):
     async def on_ready(self) -> None:
         user = self.user
         log.info("Discord: logged in as %s (%s)", user, user.id if user else "?")
+        METRICS.platform_up("discord", True)
+
+    async def on_disconnect(self) -> None:
+        METRICS.platform_up("discord", False)
+
+    async def on_resumed(self) -> None:
+        METRICS.platform_up("discord", True)
 
 
 class ShardedCreditsClient(CreditsClient, discord.AutoShardedClient):

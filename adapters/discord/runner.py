@@ -9,6 +9,7 @@ import discord
 
 from adapters.discord.app import create_client
 from bot.errors import ConfigError
+from bot.metrics import METRICS
 from bot.service import CreditsLookup
 from bot.settings import Settings
 
@@ -67,6 +68,7 @@ async def serve(settings: Settings, service: CreditsLookup, stop: asyncio.Event)
                     # Let the cancellation land before reading the outcome: reading a
                     # task's exception before it is done raises InvalidStateError.
                     await asyncio.wait({running}, timeout=CANCEL_TIMEOUT)
+        METRICS.platform_up("discord", False)
         error = task_error(running)
         if isinstance(error, discord.LoginFailure):
             raise ConfigError(

@@ -95,6 +95,7 @@ def rate_limiter_of(settings: Settings) -> RateLimiter:
     return RateLimiter(
         Rate(settings.rate_person_burst, settings.rate_person_per_minute),
         Rate(settings.rate_chat_burst, settings.rate_chat_per_minute),
+        platform="telegram",
     )
 
 

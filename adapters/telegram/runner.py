@@ -13,6 +13,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Updater
 
 from bot.errors import ConfigError
+from bot.metrics import METRICS
 from bot.service import CreditsLookup
 from bot.settings import Settings
 from bot.startup import Backoff, start_with_retries
@@ -128,9 +129,11 @@ async def serve(settings: Settings, service: CreditsLookup, stop: asyncio.Event)
             mode = "long polling"
         heartbeat = asyncio.create_task(_heartbeat(alive), name="telegram-heartbeat")
         log.info("Telegram bot @%s is running (%s)", app.bot.username, mode)
+        METRICS.platform_up("telegram", True)
         await stop.wait()
         log.info("Telegram bot is stopping")
     finally:
+        METRICS.platform_up("telegram", False)
         if heartbeat is not None:
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
