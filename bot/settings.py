@@ -85,6 +85,13 @@ def _port(env: Mapping[str, str], key: str) -> int | None:
     return value
 
 
+def _choice(env: Mapping[str, str], key: str, allowed: tuple[str, ...]) -> str:
+    raw = env.get(key, "").strip().lower() or allowed[0]
+    if raw not in allowed:
+        raise ConfigError(f"{key} must be one of {', '.join(allowed)}, not {raw!r}")
+    return raw
+
+
 def _secret(env: Mapping[str, str], key: str) -> Secret | None:
     raw = env.get(key, "").strip()
     return Secret(raw) if raw else None
@@ -95,6 +102,8 @@ class Settings:
     db_path: Path = DEFAULT_DB
     data_dir: Path = DEFAULT_DATA_DIR
     log_level: str = "INFO"
+    log_format: str = "text"
+    """``CREDITS_LOG_FORMAT``: ``text`` or ``json`` (one JSON object per line)."""
 
     discord_token: Secret | None = None
     discord_guild_id: int | None = None
@@ -149,6 +158,11 @@ class Settings:
         catalog)."""
         return self.state_dir_setting or self.db_path.parent
 
+    def secrets(self) -> list[str]:
+        """Every secret value set, to keep out of the logs."""
+        values = [getattr(self, name) for name in self.__slots__]
+        return [value.get() for value in values if isinstance(value, Secret)]
+
     @property
     def local_dir(self) -> Path:
         """Where ``db import`` keeps imported films, so they survive rebuilds."""
@@ -176,6 +190,7 @@ class Settings:
             db_path=Path(db).expanduser() if db else DEFAULT_DB,
             data_dir=Path(data_dir).expanduser() if data_dir else DEFAULT_DATA_DIR,
             log_level=merged.get("CREDITS_LOG_LEVEL", "INFO").strip().upper() or "INFO",
+            log_format=_choice(merged, "CREDITS_LOG_FORMAT", ("text", "json")),
             discord_token=_secret(merged, "DISCORD_BOT_TOKEN"),
             discord_guild_id=_int(merged, "DISCORD_GUILD_ID"),
             discord_shards=shards,

@@ -22,6 +22,7 @@ from bot.errors import BotError
 from bot.i18n import LANGUAGES, NAMES, supported, translator
 from bot.imports.commands import IMPORT_COMMANDS, add_parsers, run_import
 from bot.live import LiveService
+from bot.logs import handler_for
 from bot.metrics import CountingLookup
 from bot.models import Ambiguous, Found
 from bot.render.answer import answer_document
@@ -344,9 +345,9 @@ def _configure_logging(settings: Settings | None, verbose: bool) -> None:
         if verbose
         else getattr(logging, settings.log_level if settings else "INFO", logging.INFO)
     )
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    secrets = settings.secrets() if settings else []
+    fmt = settings.log_format if settings else "text"
+    logging.basicConfig(level=level, handlers=[handler_for(fmt, secrets, sys.stderr)])
     # httpx logs request URLs, and the Telegram URL carries the bot token.
     for noisy in ("httpx", "httpcore", "discord.http", "discord.gateway", "aiosqlite"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
