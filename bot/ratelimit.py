@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot.metrics import METRICS, Metrics
+from bot.settings import Settings
 
 SLOW_DOWN = "Slow down a little, please: I'll answer again in a few seconds."
 
@@ -114,3 +115,12 @@ class RateLimiter:
 
     def __len__(self) -> int:
         return len(self._people) + len(self._chats)
+
+
+def limiter_for(settings: Settings, platform: str) -> RateLimiter:
+    """The per-person and per-chat limits of the settings, counted under ``platform``."""
+    return RateLimiter(
+        Rate(settings.rate_person_burst, settings.rate_person_per_minute),
+        Rate(settings.rate_chat_burst, settings.rate_chat_per_minute),
+        platform=platform,
+    )

@@ -17,7 +17,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord.failures import report_error
-from adapters.discord.language import CommandTranslator
+from adapters.discord.language import CommandTranslator, translator_for
 from adapters.discord.markup import CHOICE_NAME_LIMIT, NO_MENTIONS, plain
 from adapters.discord.replies import (
     DYNAMIC_ITEMS,
@@ -30,6 +30,7 @@ from adapters.discord.sync import sync_at_start
 from bot.i18n import N_, NP_
 from bot.limits import MAX_QUESTION
 from bot.metrics import METRICS
+from bot.ratelimit import SLOW_DOWN, Decision, RateLimiter, limiter_for
 from bot.service import CreditsLookup
 from bot.settings import Settings
 
@@ -48,6 +49,34 @@ def intents() -> discord.Intents:
 
 
 class CreditsTree(app_commands.CommandTree[Any]):
+    limiter: RateLimiter | None = None
+    """Per-person and per-server (or per-channel, outside servers) limits on commands;
+    None: no limit."""
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        """Refuse commands beyond the rate limits: the first refusal of a burst gets one
+        ephemeral "slow down" reply, the rest none (autocomplete is never limited)."""
+        if self.limiter is None or interaction.type is discord.InteractionType.autocomplete:
+            return True
+        place = (
+            ("guild", interaction.guild_id)
+            if interaction.guild_id is not None
+            else ("channel", interaction.channel_id)
+        )
+        decision = self.limiter.check(("user", interaction.user.id), place)
+        if decision is Decision.ALLOW:
+            return True
+        log.info("Discord: rate limit: %s for user %s", decision.value, interaction.user.id)
+        if decision is Decision.NOTIFY:
+            text = translator_for(interaction).gettext(SLOW_DOWN)
+            try:
+                await interaction.response.send_message(
+                    text, ephemeral=True, allowed_mentions=NO_MENTIONS
+                )
+            except discord.HTTPException as exc:
+                log.warning("Could not send the slow-down reply: %s", exc)
+        return False
+
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError, /
     ) -> None:
@@ -64,6 +93,7 @@ class CreditsClient(discord.Client):
         guild_id: int | None = None,
         sync_commands: bool = True,
         state_dir: Path | None = None,
+        limiter: RateLimiter | None = None,
         **options: Any,
     ) -> None:
         options.setdefault("intents", intents())
@@ -79,6 +109,7 @@ class CreditsClient(discord.Client):
         """Where the hash of the registered commands is kept (None: register at every
         start)."""
         self.tree = CreditsTree(self)
+        self.tree.limiter = limiter
         for command in build_commands():
             self.tree.add_command(command)
 
@@ -107,13 +138,15 @@ class ShardedCreditsClient(CreditsClient, discord.AutoShardedClient):
 def create_client(settings: Settings, service: CreditsLookup) -> CreditsClient:
     """The client for these settings: sharded when ``DISCORD_SHARDS`` is set."""
     shards = settings.discord_shards
-    state_dir = settings.state_dir
+    options: dict[str, Any] = {
+        "guild_id": settings.discord_guild_id,
+        "state_dir": settings.state_dir,
+        "limiter": limiter_for(settings, "discord"),
+    }
     if shards is None:
-        return CreditsClient(service, guild_id=settings.discord_guild_id, state_dir=state_dir)
+        return CreditsClient(service, **options)
     count = None if shards == "auto" else int(shards)
-    return ShardedCreditsClient(
-        service, guild_id=settings.discord_guild_id, state_dir=state_dir, shard_count=count
-    )
+    return ShardedCreditsClient(service, shard_count=count, **options)
 
 
 async def title_choices(service: CreditsLookup, current: str) -> list[app_commands.Choice[str]]:

@@ -164,8 +164,8 @@ async def test_a_client_that_does_not_stop_in_time_is_cancelled_cleanly(
     import adapters.discord.runner as runner
 
     class Stubborn(CreditsClient):
-        async def start(self, token: str, *, reconnect: bool = True) -> None:
-            await super().start(token, reconnect=reconnect)
+        async def connect(self, *, reconnect: bool = True) -> None:
+            await super().connect(reconnect=reconnect)
             await asyncio.Event().wait()  # closing does not end this; only cancelling does
 
     caplog.set_level("INFO", logger="adapters.discord.runner")
