@@ -16,10 +16,11 @@ from dotenv import dotenv_values
 from dotenv.parser import parse_stream
 
 from bot.errors import ConfigError
+from bot.home import PROJECT_ROOT, bundled_data_dir, home_dir
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_DATA_DIR = bundled_data_dir()
 DEFAULT_DB = PROJECT_ROOT / "var" / "catalog.sqlite"
+"""In a checkout; an installed bot uses its home directory (see :mod:`bot.home`)."""
 
 
 class Secret:
@@ -145,6 +146,10 @@ class Settings:
     :mod:`bot.ratelimit`."""
 
     state_dir_setting: Path | None = None
+    home: Path | None = None
+    """The bot's own data directory when it has one (``CREDITS_HOME``, or installed)."""
+    mirror_from: Path | None = None
+    """The bundled data to mirror into ``data_dir`` before use (see :mod:`bot.home`)."""
     start_retries: int = 8
     http_port: int | None = None
     """``CREDITS_HTTP_PORT``: serve ``/healthz`` and ``/metrics`` on this port (unset: no
@@ -183,12 +188,17 @@ class Settings:
         db = merged.get("CREDITS_DB", "").strip()
         data_dir = merged.get("CREDITS_DATA_DIR", "").strip()
         state = merged.get("CREDITS_STATE_DIR", "").strip()
+        home = home_dir(merged)
+        default_db = home / "catalog.sqlite" if home else DEFAULT_DB
+        default_data = home / "data" if home else DEFAULT_DATA_DIR
         shards = merged.get("DISCORD_SHARDS", "").strip() or None
         if shards is not None and shards != "auto" and not shards.isdigit():
             raise ConfigError(f"DISCORD_SHARDS must be 'auto' or a number, not {shards!r}")
         return cls(
-            db_path=Path(db).expanduser() if db else DEFAULT_DB,
-            data_dir=Path(data_dir).expanduser() if data_dir else DEFAULT_DATA_DIR,
+            db_path=Path(db).expanduser() if db else default_db,
+            data_dir=Path(data_dir).expanduser() if data_dir else default_data,
+            home=home,
+            mirror_from=bundled_data_dir() if home and not data_dir else None,
             log_level=merged.get("CREDITS_LOG_LEVEL", "INFO").strip().upper() or "INFO",
             log_format=_choice(merged, "CREDITS_LOG_FORMAT", ("text", "json")),
             discord_token=_secret(merged, "DISCORD_BOT_TOKEN"),

@@ -173,6 +173,16 @@ def _discord_sync(args: argparse.Namespace, settings: Settings) -> int:
 
 def _settings(args: argparse.Namespace) -> Settings:
     settings = Settings.from_env()
+    if settings.mirror_from is not None:
+        from bot.home import mirror_bundled
+
+        try:
+            mirror_bundled(settings.mirror_from, settings.data_dir)
+        except OSError as exc:
+            raise BotError(
+                f"cannot copy the bundled data into {settings.data_dir} "
+                f"(CREDITS_HOME): {exc.strerror or exc}"
+            ) from None
     if getattr(args, "db", None):
         from dataclasses import replace
 
