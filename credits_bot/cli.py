@@ -129,6 +129,22 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--queries", type=int, default=600, help="queries per size")
     bench.add_argument("--json", action="store_true", help="print one JSON object per size")
     bench.add_argument("--workdir", type=Path, help="where the generated catalogs go")
+    bench.add_argument(
+        "--load",
+        action="store_true",
+        help="instead: concurrent asks through one service, and sustained answers/s "
+        "through the Telegram adapter against a local fake Bot API",
+    )
+    bench.add_argument("--load-asks", type=int, default=1000, help="concurrent asks (--load)")
+    bench.add_argument(
+        "--load-messages", type=int, default=2000, help="Telegram messages, no limiter (--load)"
+    )
+    bench.add_argument(
+        "--load-limited-messages",
+        type=int,
+        default=150,
+        help="Telegram messages through the production limiter (--load)",
+    )
     return p
 
 
@@ -389,6 +405,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "reports":
             return run_reports(args, settings)
+        if args.command == "bench" and args.load:
+            from credits_bot.loadbench import print_load, run_load
+
+            result = asyncio.run(
+                run_load(settings, args.load_asks, args.load_messages, args.load_limited_messages)
+            )
+            print_load(result, args.json)
+            return EXIT_OK
         if args.command == "bench":
             from bot.bench.resolver import run_bench
 
