@@ -1,5 +1,5 @@
 """What an operator watches: answers by platform and outcome, answer latency, catalog
-films, platforms up, rate-limit hits (Prometheus metrics, via prometheus-client).
+films, platforms up, viewer reports, rate-limit hits (Prometheus metrics, via prometheus-client).
 
 One :class:`Metrics` per process (:data:`METRICS`). Adapters count nothing themselves:
 the composition root hands each platform its service wrapped in :class:`CountingLookup`,
@@ -51,6 +51,13 @@ class Metrics:
             "credits_rate_limited",
             "Questions refused by the per-person and per-chat rate limits, by platform",
             ["platform"],
+            registry=self.registry,
+        )
+        self.reports = Counter(
+            "credits_reports",
+            "Viewer reports of a wrong answer, by platform and outcome "
+            "(recorded, limited, unknown-film)",
+            ["platform", "outcome"],
             registry=self.registry,
         )
         self._up: dict[str, bool] = {}
