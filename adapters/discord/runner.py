@@ -99,7 +99,7 @@ async def serve(settings: Settings, service: CreditsLookup, stop: asyncio.Event)
     if client is None:
         log.info("Discord bot stopped before it started")
         return
-    async with client:
+    try:  # the client was entered (set up on this loop) when it logged in
         running = asyncio.create_task(client.connect(), name="discord-client")
         stopping = asyncio.create_task(stop.wait(), name="discord-stop")
         try:
@@ -122,4 +122,7 @@ async def serve(settings: Settings, service: CreditsLookup, stop: asyncio.Event)
             raise ConfigError(REJECTED) from None
         if error is not None:
             raise error
+    finally:
+        if not client.is_closed():
+            await client.close()
     log.info("Discord: stopped")
