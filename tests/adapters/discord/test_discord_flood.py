@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from conftest import MakeBot
 from discord_testkit import (
     OTHER_USER_ID,
     TOKEN,
     USER_ID,
     FakeDiscord,
+    Harness,
     command_payload,
 )
 
@@ -23,6 +24,7 @@ from bot.ratelimit import SLOW_DOWN, Rate, RateLimiter
 from bot.settings import Secret, Settings
 
 EPHEMERAL = 64
+MakeBot = Callable[..., Awaitable[Harness]]
 
 
 def _refusals() -> float:
