@@ -127,6 +127,13 @@ class LiveService:
         finally:
             await self._done(service)
 
+    async def film_count(self) -> int:
+        service = await self._on_current()
+        try:
+            return await service.reader.film_count()
+        finally:
+            await self._done(service)
+
     async def close(self) -> None:
         for old in self._retired:
             await old.close()

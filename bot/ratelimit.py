@@ -16,6 +16,9 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from enum import Enum
 
+from bot.metrics import METRICS, Metrics
+from bot.settings import Settings
+
 SLOW_DOWN = "Slow down a little, please: I'll answer again in a few seconds."
 
 
@@ -79,11 +82,14 @@ class RateLimiter:
         *,
         max_keys: int = 100_000,
         clock: Callable[[], float] = time.monotonic,
+        platform: str = "",
+        metrics: Metrics = METRICS,
     ) -> None:
         self._people = _Buckets(person, max_keys)
         self._chats = _Buckets(chat, max_keys)
         self._clock = clock
         self.refused = 0
+        self._refusals = metrics.rate_limited.labels(platform or "unknown")
 
     def check(self, person: Hashable | None, chat: Hashable | None) -> Decision:
         """Take a token for a question by ``person`` in ``chat`` (None: not limited by it)."""
@@ -99,6 +105,7 @@ class RateLimiter:
                 bucket.told = False
             return Decision.ALLOW
         self.refused += 1
+        self._refusals.inc()
         empty = [bucket for bucket in buckets if bucket.tokens < 1.0]
         if any(bucket.told for bucket in empty):
             return Decision.SILENT
@@ -108,3 +115,12 @@ class RateLimiter:
 
     def __len__(self) -> int:
         return len(self._people) + len(self._chats)
+
+
+def limiter_for(settings: Settings, platform: str) -> RateLimiter:
+    """The per-person and per-chat limits of the settings, counted under ``platform``."""
+    return RateLimiter(
+        Rate(settings.rate_person_burst, settings.rate_person_per_minute),
+        Rate(settings.rate_chat_burst, settings.rate_chat_per_minute),
+        platform=platform,
+    )

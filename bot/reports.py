@@ -27,6 +27,7 @@ from bot.atomic import replace_text
 from bot.chatprefs import ChatPrefs
 from bot.errors import BotError
 from bot.i18n import ENGLISH, Translator
+from bot.metrics import METRICS
 from bot.models import Answer, Film, Found, Verdict
 from bot.records import film_to_record, iter_jsonl
 from bot.sources import CORRECTIONS_FILE, LOCAL_DIR
@@ -131,6 +132,20 @@ class Reports:
         note: str | None = None,
         *,
         now: float | None = None,
+    ) -> Submitted:
+        submitted = await self._submit(film_id, platform, user_id, claim, note, now=now)
+        METRICS.reports.labels(platform, submitted.outcome.value).inc()
+        return submitted
+
+    async def _submit(
+        self,
+        film_id: str,
+        platform: str,
+        user_id: int | str,
+        claim: Claim,
+        note: str | None,
+        *,
+        now: float | None,
     ) -> Submitted:
         if await self.reader.film_by_id(film_id) is None:
             return Submitted(Outcome.UNKNOWN_FILM)

@@ -16,10 +16,11 @@ from dotenv import dotenv_values
 from dotenv.parser import parse_stream
 
 from bot.errors import ConfigError
+from bot.home import PROJECT_ROOT, bundled_data_dir, home_dir
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_DATA_DIR = bundled_data_dir()
 DEFAULT_DB = PROJECT_ROOT / "var" / "catalog.sqlite"
+"""In a checkout; an installed bot uses its home directory (see :mod:`bot.home`)."""
 
 
 class Secret:
@@ -89,6 +90,20 @@ def _maintainers(raw: str) -> frozenset[str]:
     return frozenset(ids)
 
 
+def _port(env: Mapping[str, str], key: str) -> int | None:
+    value = _int(env, key)
+    if value is not None and not 1 <= value <= 65535:
+        raise ConfigError(f"{key} must be a port number (1-65535), not {value}")
+    return value
+
+
+def _choice(env: Mapping[str, str], key: str, allowed: tuple[str, ...]) -> str:
+    raw = env.get(key, "").strip().lower() or allowed[0]
+    if raw not in allowed:
+        raise ConfigError(f"{key} must be one of {', '.join(allowed)}, not {raw!r}")
+    return raw
+
+
 def _secret(env: Mapping[str, str], key: str) -> Secret | None:
     raw = env.get(key, "").strip()
     return Secret(raw) if raw else None
@@ -99,6 +114,8 @@ class Settings:
     db_path: Path = DEFAULT_DB
     data_dir: Path = DEFAULT_DATA_DIR
     log_level: str = "INFO"
+    log_format: str = "text"
+    """``CREDITS_LOG_FORMAT``: ``text`` or ``json`` (one JSON object per line)."""
 
     discord_token: Secret | None = None
     discord_guild_id: int | None = None
@@ -150,7 +167,15 @@ class Settings:
         return f"{platform}:{user_id}" in self.maintainer_ids or str(user_id) in self.maintainer_ids
 
     state_dir_setting: Path | None = None
+    home: Path | None = None
+    """The bot's own data directory when it has one (``CREDITS_HOME``, or installed)."""
+    mirror_from: Path | None = None
+    """The bundled data to mirror into ``data_dir`` before use (see :mod:`bot.home`)."""
     start_retries: int = 8
+    http_port: int | None = None
+    """``CREDITS_HTTP_PORT``: serve ``/healthz`` and ``/metrics`` on this port (unset: no
+    HTTP server)."""
+    http_host: str = "127.0.0.1"
     """Attempts to reach a platform at start (network failures), with backoff."""
 
     @property
@@ -158,6 +183,11 @@ class Settings:
         """Small files the bot keeps between runs (``CREDITS_STATE_DIR``, else beside the
         catalog)."""
         return self.state_dir_setting or self.db_path.parent
+
+    def secrets(self) -> list[str]:
+        """Every secret value set, to keep out of the logs."""
+        values = [getattr(self, name) for name in self.__slots__]
+        return [value.get() for value in values if isinstance(value, Secret)]
 
     @property
     def local_dir(self) -> Path:
@@ -179,13 +209,19 @@ class Settings:
         db = merged.get("CREDITS_DB", "").strip()
         data_dir = merged.get("CREDITS_DATA_DIR", "").strip()
         state = merged.get("CREDITS_STATE_DIR", "").strip()
+        home = home_dir(merged)
+        default_db = home / "catalog.sqlite" if home else DEFAULT_DB
+        default_data = home / "data" if home else DEFAULT_DATA_DIR
         shards = merged.get("DISCORD_SHARDS", "").strip() or None
         if shards is not None and shards != "auto" and not shards.isdigit():
             raise ConfigError(f"DISCORD_SHARDS must be 'auto' or a number, not {shards!r}")
         return cls(
-            db_path=Path(db).expanduser() if db else DEFAULT_DB,
-            data_dir=Path(data_dir).expanduser() if data_dir else DEFAULT_DATA_DIR,
+            db_path=Path(db).expanduser() if db else default_db,
+            data_dir=Path(data_dir).expanduser() if data_dir else default_data,
+            home=home,
+            mirror_from=bundled_data_dir() if home and not data_dir else None,
             log_level=merged.get("CREDITS_LOG_LEVEL", "INFO").strip().upper() or "INFO",
+            log_format=_choice(merged, "CREDITS_LOG_FORMAT", ("text", "json")),
             discord_token=_secret(merged, "DISCORD_BOT_TOKEN"),
             discord_guild_id=_int(merged, "DISCORD_GUILD_ID"),
             discord_shards=shards,
@@ -213,5 +249,7 @@ class Settings:
             review_telegram_chat_id=_int(merged, "REVIEW_TELEGRAM_CHAT_ID"),
             maintainer_ids=_maintainers(merged.get("MAINTAINER_IDS", "")),
             state_dir_setting=Path(state).expanduser() if state else None,
+            http_port=_port(merged, "CREDITS_HTTP_PORT"),
+            http_host=merged.get("CREDITS_HTTP_HOST", "").strip() or "127.0.0.1",
             start_retries=max(_int(merged, "CREDITS_START_RETRIES", 8) or 1, 1),
         )

@@ -14,7 +14,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ from bot.errors import BotError
 from bot.i18n import LANGUAGES, NAMES, supported, translator
 from bot.imports.commands import IMPORT_COMMANDS, add_parsers, run_import
 from bot.live import LiveService
+from bot.logs import handler_for
+from bot.metrics import CountingLookup
 from bot.models import Ambiguous, Found
 from bot.render.answer import answer_document
 from bot.render.jsonout import answer_json
@@ -74,6 +76,45 @@ def _language(code: str) -> str:
     return lang
 
 
+def _db_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``credits-bot db ...``: build, validate, stats and the import commands."""
+    db = sub.add_parser("db", parents=[common], help="build, import, validate, stats")
+    dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
+    dbsub.required = True
+    dbsub.add_parser("build", parents=[common], help="build the catalog from data/")
+    dbsub.add_parser("validate", parents=[common], help="check the data files without building")
+    stats = dbsub.add_parser("stats", parents=[common], help="counts by verdict and source")
+    stats.add_argument("--json", action="store_true")
+    add_parsers(dbsub, common)
+
+
+def _bench_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``credits-bot bench``: title resolution at scale (and ``--load``)."""
+    bench = sub.add_parser("bench", parents=[common], help="measure title resolution at scale")
+    bench.add_argument(
+        "--sizes", default="10000,100000,1000000", help="comma-separated catalog sizes"
+    )
+    bench.add_argument("--queries", type=int, default=600, help="queries per size")
+    bench.add_argument("--json", action="store_true", help="print one JSON object per size")
+    bench.add_argument("--workdir", type=Path, help="where the generated catalogs go")
+    bench.add_argument(
+        "--load",
+        action="store_true",
+        help="instead: concurrent asks through one service, and sustained answers/s "
+        "through the Telegram adapter against a local fake Bot API",
+    )
+    bench.add_argument("--load-asks", type=int, default=1000, help="concurrent asks (--load)")
+    bench.add_argument(
+        "--load-messages", type=int, default=2000, help="Telegram messages, no limiter (--load)"
+    )
+    bench.add_argument(
+        "--load-limited-messages",
+        type=int,
+        default=150,
+        help="Telegram messages through the production limiter (--load)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     common = _common()
 
@@ -102,32 +143,72 @@ def _parser() -> argparse.ArgumentParser:
         "run", parents=[common], help="start every platform that has a token (or the console chat)"
     )
     for platform in PLATFORMS:
-        sub.add_parser(platform.name, parents=[common], help=f"run the {platform.name.title()} bot")
+        runs = sub.add_parser(
+            platform.name, parents=[common], help=f"run the {platform.name.title()} bot"
+        )
+        if platform.name == "discord":
+            _add_discord_sync(runs, common)
 
-    db = sub.add_parser("db", parents=[common], help="build, import, validate, stats")
-    dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
-    dbsub.required = True
-    dbsub.add_parser("build", parents=[common], help="build the catalog from data/")
-    dbsub.add_parser("validate", parents=[common], help="check the data files without building")
-    stats = dbsub.add_parser("stats", parents=[common], help="counts by verdict and source")
-    stats.add_argument("--json", action="store_true")
-    add_parsers(dbsub, common)
+    _db_parser(sub, common)
 
     add_reports_parser(sub, common)
     sub.add_parser("about", parents=[common], help="what the bot does, its sources, what it stores")
 
-    bench = sub.add_parser("bench", parents=[common], help="measure title resolution at scale")
-    bench.add_argument(
-        "--sizes", default="10000,100000,1000000", help="comma-separated catalog sizes"
-    )
-    bench.add_argument("--queries", type=int, default=600, help="queries per size")
-    bench.add_argument("--json", action="store_true", help="print one JSON object per size")
-    bench.add_argument("--workdir", type=Path, help="where the generated catalogs go")
+    _bench_parser(sub, common)
     return p
+
+
+def _snowflake(raw: str) -> int:
+    if not raw.isdigit() or int(raw) == 0:
+        raise argparse.ArgumentTypeError(f"not a Discord id: {raw!r}")
+    return int(raw)
+
+
+def _add_discord_sync(discord_parser: argparse.ArgumentParser, common: _Parser) -> None:
+    actions = discord_parser.add_subparsers(
+        dest="discord_action", metavar="ACTION", parser_class=_Parser
+    )
+    sync = actions.add_parser(
+        "sync",
+        parents=[common],
+        help="register the slash commands (globally, and to DISCORD_GUILD_ID if set)",
+    )
+    where = sync.add_mutually_exclusive_group()
+    where.add_argument(
+        "--guild", type=_snowflake, metavar="ID", help="register them to this guild only"
+    )
+    where.add_argument(
+        "--clear-guild", type=_snowflake, metavar="ID", help="remove this guild's commands"
+    )
+
+
+def _discord_sync(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.discord.sync import run_sync
+
+    lines = asyncio.run(
+        run_sync(
+            settings,
+            guild_id=getattr(args, "guild", None),
+            clear_guild=getattr(args, "clear_guild", None),
+        )
+    )
+    for line in lines:
+        print(line)
+    return EXIT_OK
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     settings = Settings.from_env()
+    if settings.mirror_from is not None:
+        from bot.home import mirror_bundled
+
+        try:
+            mirror_bundled(settings.mirror_from, settings.data_dir)
+        except OSError as exc:
+            raise BotError(
+                f"cannot copy the bundled data into {settings.data_dir} "
+                f"(CREDITS_HOME): {exc.strerror or exc}"
+            ) from None
     if getattr(args, "db", None):
         from dataclasses import replace
 
@@ -215,20 +296,30 @@ async def _stats(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-async def _serve(platforms: Sequence[Platform], settings: Settings) -> int:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+async def _serve(
+    platforms: Sequence[Platform], settings: Settings, stop: asyncio.Event | None = None
+) -> int:
+    """Serve ``platforms`` until SIGINT/SIGTERM (or until ``stop`` is set, when given)."""
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
     path = await asyncio.to_thread(ensure_catalog, settings.data_dir, settings.db_path)
     # A rebuilt catalog (an import, an accepted report) is served without a restart.
-    async with await LiveService.open(path) as service, await open_state(settings) as state:
+    async with (
+        await LiveService.open(path) as service,
+        await open_state(settings) as state,
+        _http(settings, service, platforms),
+    ):
         service.reports = Reports(state, service.service.reader)
-        runners = [platform.serve() for platform in platforms]
+        runners = [(platform.name, platform.serve()) for platform in platforms]
         log.info("starting %s", ", ".join(p.name for p in platforms))
+        # Each platform's answers are counted under its name (see bot.metrics).
         tasks: list[asyncio.Task[None]] = [
-            asyncio.create_task(run(settings, service, stop)) for run in runners
+            asyncio.create_task(run(settings, CountingLookup(service, name), stop))
+            for name, run in runners
         ]
         try:
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
@@ -241,6 +332,35 @@ async def _serve(platforms: Sequence[Platform], settings: Settings) -> int:
             stop.set()
     log.info("stopped cleanly")
     return EXIT_OK
+
+
+@contextlib.asynccontextmanager
+async def _http(
+    settings: Settings, service: LiveService, platforms: Sequence[Platform]
+) -> AsyncIterator[None]:
+    """The health and metrics port while serving, when ``CREDITS_HTTP_PORT`` is set."""
+    if settings.http_port is None:
+        yield
+        return
+    from credits_bot.http import HealthServer
+
+    server = HealthServer(
+        service.film_count,
+        [p.name for p in platforms],
+        host=settings.http_host,
+        port=settings.http_port,
+    )
+    try:
+        await server.start()
+    except OSError as exc:
+        raise BotError(
+            f"cannot listen on {settings.http_host}:{settings.http_port} "
+            f"(CREDITS_HTTP_HOST, CREDITS_HTTP_PORT): {exc.strerror or exc}"
+        ) from None
+    try:
+        yield
+    finally:
+        await server.stop()
 
 
 async def _platform(args: argparse.Namespace, settings: Settings) -> int:
@@ -266,9 +386,9 @@ def _configure_logging(settings: Settings | None, verbose: bool) -> None:
         if verbose
         else getattr(logging, settings.log_level if settings else "INFO", logging.INFO)
     )
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    secrets = settings.secrets() if settings else []
+    fmt = settings.log_format if settings else "text"
+    logging.basicConfig(level=level, handlers=[handler_for(fmt, secrets, sys.stderr)])
     # httpx logs request URLs, and the Telegram URL carries the bot token.
     for noisy in ("httpx", "httpcore", "discord.http", "discord.gateway", "aiosqlite"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
@@ -300,10 +420,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "reports":
             return run_reports(args, settings)
+        if args.command == "bench" and args.load:
+            from credits_bot.loadbench import print_load, run_load
+
+            result = asyncio.run(
+                run_load(settings, args.load_asks, args.load_messages, args.load_limited_messages)
+            )
+            print_load(result, args.json)
+            return EXIT_OK
         if args.command == "bench":
             from bot.bench.resolver import run_bench
 
             return run_bench(args, settings)
+        if args.command == "discord" and getattr(args, "discord_action", None) == "sync":
+            return _discord_sync(args, settings)
         return asyncio.run(_platform(args, settings))
     except KeyboardInterrupt:
         return 130

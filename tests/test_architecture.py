@@ -124,3 +124,20 @@ def test_the_rule_checker_sees_string_imports(tmp_path: Path) -> None:
         "adapters.",
     }
     assert string_modules(sample) == {"adapters.discord.runner"}
+
+
+LONGEST = 60
+
+
+def test_no_function_is_longer_than_60_lines() -> None:
+    """Long functions are split (the data side once had 158-line ones)."""
+    long: list[str] = []
+    for package in ("bot", "adapters", "credits_bot"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                    if lines > LONGEST:
+                        long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({lines})")
+    assert not long, long

@@ -1,4 +1,6 @@
-"""The Discord client: slash commands, autocomplete, the error hook, command sync.
+"""The Discord client: slash commands, autocomplete, the error hook.
+
+Registering the commands: :mod:`adapters.discord.sync`.
 
 Slash commands only, so no privileged intent. Everything the client needs (the service,
 the test guild) is passed into its constructor by :func:`create_client`.
@@ -9,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -35,8 +38,11 @@ from adapters.discord.replies import (
     service_of,
     submit_report,
 )
+from adapters.discord.sync import sync_at_start
 from bot.i18n import LANGUAGES, N_, NAMES, NP_
 from bot.limits import MAX_QUESTION
+from bot.metrics import METRICS
+from bot.ratelimit import SLOW_DOWN, Decision, RateLimiter, limiter_for
 from bot.render.about import about_document
 from bot.reports import reports_of
 from bot.service import CreditsLookup
@@ -58,10 +64,35 @@ def intents() -> discord.Intents:
 
 
 class CreditsTree(app_commands.CommandTree[Any]):
+    limiter: RateLimiter | None = None
+    """Per-person and per-server (or per-channel, outside servers) limits on commands;
+    None: no limit."""
+
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        """Before any command: the chat's settings into the cache (its language)."""
+        """Before any command: the chat's settings into the cache (its language); then
+        refuse commands beyond the rate limits: the first refusal of a burst gets one
+        ephemeral "slow down" reply, the rest none (autocomplete is never limited)."""
         await load_chat_settings(interaction)
-        return True
+        if self.limiter is None or interaction.type is discord.InteractionType.autocomplete:
+            return True
+        place = (
+            ("guild", interaction.guild_id)
+            if interaction.guild_id is not None
+            else ("channel", interaction.channel_id)
+        )
+        decision = self.limiter.check(("user", interaction.user.id), place)
+        if decision is Decision.ALLOW:
+            return True
+        log.info("Discord: rate limit: %s for user %s", decision.value, interaction.user.id)
+        if decision is Decision.NOTIFY:
+            text = translator_for(interaction).gettext(SLOW_DOWN)
+            try:
+                await interaction.response.send_message(
+                    text, ephemeral=True, allowed_mentions=NO_MENTIONS
+                )
+            except discord.HTTPException as exc:
+                log.warning("Could not send the slow-down reply: %s", exc)
+        return False
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError, /
@@ -79,6 +110,8 @@ class CreditsClient(discord.Client):
         guild_id: int | None = None,
         sync_commands: bool = True,
         settings: Settings | None = None,
+        state_dir: Path | None = None,
+        limiter: RateLimiter | None = None,
         **options: Any,
     ) -> None:
         options.setdefault("intents", intents())
@@ -92,7 +125,11 @@ class CreditsClient(discord.Client):
         """For the review channel: its id, the maintainers, where accepted facts go."""
         self.guild_id = guild_id
         self.sync_commands = sync_commands
+        self.state_dir = state_dir
+        """Where the hash of the registered commands is kept (None: register at every
+        start)."""
         self.tree = CreditsTree(self)
+        self.tree.limiter = limiter
         for command in build_commands():
             self.tree.add_command(command)
 
@@ -108,7 +145,7 @@ class CreditsClient(discord.Client):
             reports.listeners.append(post)
         await self.tree.set_translator(CommandTranslator())
         if self.sync_commands:
-            await sync_commands(self.tree, self.guild_id)
+            await sync_at_start(self.tree, self.guild_id, self.state_dir)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Report forms are handled from the interaction alone (see ``ReportModal``)."""
@@ -117,6 +154,13 @@ class CreditsClient(discord.Client):
     async def on_ready(self) -> None:
         user = self.user
         log.info("Discord: logged in as %s (%s)", user, user.id if user else "?")
+        METRICS.platform_up("discord", True)
+
+    async def on_disconnect(self) -> None:
+        METRICS.platform_up("discord", False)
+
+    async def on_resumed(self) -> None:
+        METRICS.platform_up("discord", True)
 
 
 class ShardedCreditsClient(CreditsClient, discord.AutoShardedClient):
@@ -126,33 +170,16 @@ class ShardedCreditsClient(CreditsClient, discord.AutoShardedClient):
 def create_client(settings: Settings, service: CreditsLookup) -> CreditsClient:
     """The client for these settings: sharded when ``DISCORD_SHARDS`` is set."""
     shards = settings.discord_shards
+    options: dict[str, Any] = {
+        "guild_id": settings.discord_guild_id,
+        "state_dir": settings.state_dir,
+        "limiter": limiter_for(settings, "discord"),
+        "settings": settings,
+    }
     if shards is None:
-        return CreditsClient(service, guild_id=settings.discord_guild_id, settings=settings)
+        return CreditsClient(service, **options)
     count = None if shards == "auto" else int(shards)
-    return ShardedCreditsClient(
-        service, guild_id=settings.discord_guild_id, shard_count=count, settings=settings
-    )
-
-
-async def sync_commands(tree: app_commands.CommandTree[Any], guild_id: int | None) -> None:
-    """Register the commands (bulk overwrite), globally and to the test guild if set.
-
-    A failure is logged, not raised: the commands registered last time keep working.
-    """
-    try:
-        synced = await tree.sync()
-        log.info("Registered %d global commands", len(synced))
-    except discord.HTTPException:
-        log.exception("Could not register the global commands")
-    if guild_id is None:
-        return
-    guild = discord.Object(id=guild_id)
-    tree.copy_global_to(guild=guild)
-    try:
-        synced = await tree.sync(guild=guild)
-        log.info("Registered %d commands to guild %s", len(synced), guild_id)
-    except discord.HTTPException:
-        log.exception("Could not register the commands to guild %s", guild_id)
+    return ShardedCreditsClient(service, shard_count=count, **options)
 
 
 async def title_choices(service: CreditsLookup, current: str) -> list[app_commands.Choice[str]]:
@@ -243,6 +270,12 @@ def build_commands() -> list[app_commands.Command[Any, ..., None]]:
         reply.ephemeral = True
         await send(interaction, reply)
 
+    return [credits, recap, about, _settings_command()]
+
+
+def _settings_command() -> app_commands.Command[Any, ..., None]:
+    """``/settings``: this server's replies and answer language (Manage Server)."""
+    ls = app_commands.locale_str
     language_choices = [
         app_commands.Choice(name=ls(N_("Automatic (each person's language)")), value=AUTOMATIC),
         *(app_commands.Choice(name=NAMES[code], value=code) for code in LANGUAGES),
@@ -268,7 +301,7 @@ def build_commands() -> list[app_commands.Command[Any, ..., None]]:
     ) -> None:
         await change_settings(interaction, public, language.value if language else None)
 
-    return [credits, recap, about, settings]
+    return settings
 
 
 async def change_settings(

@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseRateLimiter, Defaults
 
 from bot.errors import ConfigError
-from bot.ratelimit import Rate, RateLimiter
+from bot.ratelimit import RateLimiter, limiter_for
 from bot.service import CreditsLookup
 from bot.settings import Settings
 
@@ -92,10 +92,7 @@ def build_application(
 
 def rate_limiter_of(settings: Settings) -> RateLimiter:
     """The per-person and per-chat limits of the settings."""
-    return RateLimiter(
-        Rate(settings.rate_person_burst, settings.rate_person_per_minute),
-        Rate(settings.rate_chat_burst, settings.rate_chat_per_minute),
-    )
+    return limiter_for(settings, "telegram")
 
 
 async def set_commands(bot: Bot) -> None:

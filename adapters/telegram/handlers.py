@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from telegram import (
+    CallbackQuery,
     Chat,
     ForceReply,
     InlineKeyboardButton,
@@ -479,30 +480,7 @@ class TelegramHandlers:
         await query.answer()
 
         if query.inline_message_id is not None or not isinstance(message, Message):
-            # A message sent through inline mode (or too old to reach): only an edit works.
-            if action is Action.ANSWER:
-                doc = answer_document(answer, t=t)
-                keyboard = answer_keyboard(
-                    answer, others=False, report=self._reports is not None, t=t
-                )
-            else:
-                doc = film_document(film, include_recap=True, t=t)
-                keyboard = None
-            if query.inline_message_id is not None:
-                await query.edit_message_text(
-                    markup.render_one(doc),
-                    parse_mode=ParseMode.HTML,
-                    link_preview_options=NO_PREVIEW,
-                    reply_markup=keyboard,
-                )
-            elif message is not None:
-                await context.bot.send_message(
-                    message.chat.id,
-                    markup.render_one(doc),
-                    parse_mode=ParseMode.HTML,
-                    link_preview_options=NO_PREVIEW,
-                    reply_markup=keyboard,
-                )
+            await self._edit_elsewhere(query, context, action, answer, t)
             return
 
         if action is Action.RECAP:
@@ -518,6 +496,38 @@ class TelegramHandlers:
             parts = markup.render(answer_document(answer, viewers=viewers, t=t))
             keyboard = answer_keyboard(answer, report=self._reports is not None, t=t)
         await self._edit(message, parts, keyboard)
+
+    async def _edit_elsewhere(
+        self,
+        query: CallbackQuery,
+        context: ContextTypes.DEFAULT_TYPE,
+        action: Action,
+        answer: Found,
+        t: Translator,
+    ) -> None:
+        """A message sent through inline mode (or too old to reach): only an edit works."""
+        film, message = answer.film, query.message
+        if action is Action.ANSWER:
+            doc = answer_document(answer, t=t)
+            keyboard = answer_keyboard(answer, others=False, report=self._reports is not None, t=t)
+        else:
+            doc = film_document(film, include_recap=True, t=t)
+            keyboard = None
+        if query.inline_message_id is not None:
+            await query.edit_message_text(
+                markup.render_one(doc),
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_markup=keyboard,
+            )
+        elif message is not None:
+            await context.bot.send_message(
+                message.chat.id,
+                markup.render_one(doc),
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_markup=keyboard,
+            )
 
     # --- per-chat settings --------------------------------------------------------------
 

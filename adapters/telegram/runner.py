@@ -13,12 +13,14 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Updater
 
 from bot.errors import ConfigError
+from bot.metrics import METRICS
 from bot.service import CreditsLookup
 from bot.settings import Settings
 from bot.startup import Backoff, start_with_retries
 
 from .app import ALLOWED_UPDATES, build_application, set_commands
 from .flood import FairUpdateProcessor
+from .handlers import TelegramApp
 
 log = logging.getLogger(__name__)
 
@@ -128,23 +130,31 @@ async def serve(settings: Settings, service: CreditsLookup, stop: asyncio.Event)
             mode = "long polling"
         heartbeat = asyncio.create_task(_heartbeat(alive), name="telegram-heartbeat")
         log.info("Telegram bot @%s is running (%s)", app.bot.username, mode)
+        METRICS.platform_up("telegram", True)
         await stop.wait()
         log.info("Telegram bot is stopping")
     finally:
-        if heartbeat is not None:
-            heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await heartbeat
-            _note_alive(alive)
-        if updater.running:
-            await updater.stop()
-        processor = app.update_processor
-        if isinstance(processor, FairUpdateProcessor) and app.running:
-            await processor.drain(DRAIN_SECONDS)
-        if app.running:
-            await app.stop()
-        await app.shutdown()
+        METRICS.platform_up("telegram", False)
+        await _shut_down(app, heartbeat, alive)
     log.info("Telegram bot stopped")
+
+
+async def _shut_down(app: TelegramApp, heartbeat: asyncio.Task[None] | None, alive: Path) -> None:
+    """Stop fetching, let the queued updates finish (at most a drain's time), stop."""
+    if heartbeat is not None:
+        heartbeat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heartbeat
+        _note_alive(alive)
+    updater = app.updater
+    if updater is not None and updater.running:
+        await updater.stop()
+    processor = app.update_processor
+    if isinstance(processor, FairUpdateProcessor) and app.running:
+        await processor.drain(DRAIN_SECONDS)
+    if app.running:
+        await app.stop()
+    await app.shutdown()
 
 
 async def _start_webhook(updater: Updater, settings: Settings, *, drop: bool) -> None:

@@ -195,6 +195,11 @@ class CatalogReader:
         )
         return (int(rows[0][0]), _film(rows[0][1])) if rows else None
 
+    async def film_count(self) -> int:
+        """How many films the catalog holds (cheap: for health checks and metrics)."""
+        rows = list(await self._conn.execute_fetchall("SELECT count(*) FROM films"))
+        return int(rows[0][0])
+
     async def stats(self) -> dict[str, Any]:
         """Counts by verdict and source, and coverage: recaps, synopses, ratings, box office
         (overall, and of the films since 1980 with a recorded verdict)."""

@@ -87,6 +87,22 @@ async def test_one_report_per_person_and_a_limit(reports: Reports) -> None:
     )
 
 
+async def test_reports_are_counted_by_platform_and_outcome(reports: Reports) -> None:
+    from bot.metrics import METRICS
+
+    def count(outcome: str) -> float:
+        return float(METRICS.reports.labels("discord", outcome)._value.get())
+
+    before = {o: count(o) for o in ("recorded", "unknown-film")}
+    await reports.submit("quiet-orchard-1999", "discord", 70, Claim.AFTER)
+    await reports.submit("no-such-film", "discord", 70, Claim.AFTER)
+    assert count("recorded") == before["recorded"] + 1
+    assert count("unknown-film") == before["unknown-film"] + 1
+    assert 'credits_reports_total{outcome="recorded",platform="discord"}' in (
+        METRICS.render().decode()
+    )
+
+
 async def test_people_are_stored_only_as_salted_hashes(reports: Reports) -> None:
     done = await reports.submit("quiet-orchard-1999", "telegram", 123456789, Claim.AFTER)
     assert done.report is not None

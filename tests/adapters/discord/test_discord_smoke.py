@@ -31,10 +31,13 @@ ROOT = Path(__file__).resolve().parents[3]
 
 @pytest.mark.parametrize("shards", [None, "auto"])
 async def test_serve_starts_answers_and_stops_cleanly(
-    fake_discord: FakeDiscord, service: Any, shards: str | None
+    fake_discord: FakeDiscord, service: Any, shards: str | None, tmp_path: Path
 ) -> None:
     settings = Settings(
-        discord_token=Secret(TOKEN), discord_guild_id=GUILD_ID, discord_shards=shards
+        discord_token=Secret(TOKEN),
+        discord_guild_id=GUILD_ID,
+        discord_shards=shards,
+        state_dir_setting=tmp_path,  # nothing registered yet: the start registers
     )
     stop = asyncio.Event()
     running = asyncio.create_task(serve(settings, service, stop))
@@ -127,6 +130,7 @@ async def test_credits_bot_discord_command_runs_and_stops_on_sigterm(
         "DISCORD_BOT_TOKEN": TOKEN,
         "CREDITS_DB": str(catalog_db),
         "CREDITS_DATA_DIR": str(ROOT / "data"),
+        "CREDITS_STATE_DIR": str(tmp_path),
         "PYTHONPATH": str(ROOT),  # this checkout's code, wherever the package is installed from
     }
     proc = await asyncio.create_subprocess_exec(
@@ -157,3 +161,31 @@ async def test_credits_bot_discord_command_runs_and_stops_on_sigterm(
     assert proc.returncode == 0, log
     assert "stopped cleanly" in log
     assert TOKEN not in log and "Traceback" not in log
+
+
+async def test_a_client_that_does_not_stop_in_time_is_cancelled_cleanly(
+    fake_discord: FakeDiscord,
+    service: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The shutdown-timeout path: the client task is cancelled and its outcome read only
+    once it is done (reading it at once raised InvalidStateError)."""
+    import adapters.discord.runner as runner
+
+    class Stubborn(CreditsClient):
+        async def connect(self, *, reconnect: bool = True) -> None:
+            await super().connect(reconnect=reconnect)
+            await asyncio.Event().wait()  # closing does not end this; only cancelling does
+
+    caplog.set_level("INFO", logger="adapters.discord.runner")
+    monkeypatch.setattr(runner, "SHUTDOWN_TIMEOUT", 0.2)
+    monkeypatch.setattr(runner, "create_client", lambda _s, svc: Stubborn(svc))
+    stop = asyncio.Event()
+    running = asyncio.create_task(serve(Settings(discord_token=Secret(TOKEN)), service, stop))
+    await fake_discord.wait_frame(2)
+    stop.set()
+    await asyncio.wait_for(running, timeout=5)
+    assert running.result() is None
+    assert "did not stop in time" in caplog.text
+    assert "Discord: stopped" in caplog.text

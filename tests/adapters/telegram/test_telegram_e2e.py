@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from tg_fake_api import TOKEN, FakeBotApi, Updates
 from tg_html import parse
 
@@ -22,7 +24,9 @@ def command() -> list[str]:
     return [sys.executable, "-m", "credits_bot", "telegram"]
 
 
+@pytest.mark.parametrize("log_format", ["text", "json"])
 async def test_credits_bot_telegram_answers_and_exits_cleanly_on_sigterm(
+    log_format: str,
     fake_api: FakeBotApi,
     catalog_db: Path,
     updates: Updates,
@@ -39,6 +43,7 @@ async def test_credits_bot_telegram_answers_and_exits_cleanly_on_sigterm(
         TELEGRAM_API_BASE_URL=fake_api.base_url,
         CREDITS_DB=str(catalog_db),
         CREDITS_LOG_LEVEL="DEBUG",
+        CREDITS_LOG_FORMAT=log_format,
         PYTHONUNBUFFERED="1",
         PYTHONPATH=str(ROOT),  # this checkout's code, wherever the package is installed from
     )
@@ -78,4 +83,9 @@ async def test_credits_bot_telegram_answers_and_exits_cleanly_on_sigterm(
     assert fake_api.acknowledged == last
     assert "Traceback" not in logs
     assert TOKEN.split(":")[1] not in logs  # even at DEBUG
+    if log_format == "json":  # one object per line, from the libraries' loggers too
+        entries = [json.loads(line) for line in stderr.decode().splitlines()]
+        assert {"message", "level", "logger", "time"} <= set(entries[0])
+        assert any(e["logger"].startswith("telegram") for e in entries)
+        assert any("Telegram bot stopped" in e["message"] for e in entries)
     assert fake_api.rejected == []
