@@ -138,11 +138,13 @@ def score(query: str, name: str) -> float:
     close = max(fuzz.ratio(query, name), fuzz.token_sort_ratio(query, name))
     if bare_query != query or bare_name != name:
         close = max(close, fuzz.ratio(bare_query, bare_name) - 1.0)
+    # A word said twice counts once: "friend friend 2" is not half of a six-word title.
+    unique = " ".join(dict.fromkeys(query.split()))
     if (
-        len(query) < 6
-        or len(name) < 1.3 * len(query)
-        or len(query) < PARTIAL_SHARE * len(name)
-        or len(bare_query.split()) < 2  # one word of a longer title: "odyssey", "falcon"
+        len(unique) < 6
+        or len(name) < 1.3 * len(unique)
+        or len(unique) < PARTIAL_SHARE * len(name)
+        or len(set(bare_query.split())) < 2  # one word of a longer title: "odyssey", "falcon"
     ):
         return close
     return max(close, 0.95 * fuzz.token_set_ratio(query, name))
