@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,29 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     return _tmdb(args, settings, progress)
 
 
+def _findings(
+    changed: Sequence[tuple[str, str, str]],
+    contradictions: Sequence[object],
+    curated_unknown: Sequence[object],
+    other_side: str,
+) -> None:
+    """What a bulk import found against the curated files: the first :data:`SHOWN` of each
+    kind, then a count."""
+    for title, before, now in changed[:SHOWN]:
+        print(f"changed: {title}: {before} -> {now}")
+    for found in contradictions[:SHOWN]:
+        print(f"contradiction: {found}")
+    for found in curated_unknown[:SHOWN]:
+        print(f"unknown in curated file, {other_side}: {found}")
+    for name, items in (
+        ("changes", changed),
+        ("contradictions", contradictions),
+        ("curated unknowns", curated_unknown),
+    ):
+        if len(items) > SHOWN:
+            print(f"... and {len(items) - SHOWN} more {name}")
+
+
 def _files(args: argparse.Namespace, settings: Settings) -> int:
     from bot.imports.jsonl import import_files
 
@@ -155,19 +179,7 @@ def _aftercredits(args: argparse.Namespace, settings: Settings) -> int:
         f"  unmatched (not in the catalog): {len(r.unmatched):,}; "
         f"listed without a position: {len(r.no_position):,}"
     )
-    for title, before, now in r.changed[:SHOWN]:
-        print(f"changed: {title}: {before} -> {now}")
-    for found in r.contradictions[:SHOWN]:
-        print(f"contradiction: {found}")
-    for found in r.curated_unknown[:SHOWN]:
-        print(f"unknown in curated file, listed: {found}")
-    for name, items in (
-        ("changes", r.changed),
-        ("contradictions", r.contradictions),
-        ("curated unknowns", r.curated_unknown),
-    ):
-        if len(items) > SHOWN:
-            print(f"... and {len(items) - SHOWN} more {name}")
+    _findings(r.changed, r.contradictions, r.curated_unknown, "listed")
     if r.unmatched:
         shown = ", ".join(r.unmatched[:SHOWN])
         more = f" and {len(r.unmatched) - SHOWN} more" if len(r.unmatched) > SHOWN else ""
@@ -265,19 +277,7 @@ def _tmdb(args: argparse.Namespace, settings: Settings, progress: Any) -> int:
     )
     for why, n in sorted(report.skipped.items()):
         print(f"  skipped {n:,}: {why}")
-    for title, before, now in report.changed[:SHOWN]:
-        print(f"changed: {title}: {before} -> {now}")
-    for found in report.contradictions[:SHOWN]:
-        print(f"contradiction: {found}")
-    for found in report.curated_unknown[:SHOWN]:
-        print(f"unknown in curated file, TMDB has a verdict: {found}")
-    for name, items in (
-        ("changes", report.changed),
-        ("contradictions", report.contradictions),
-        ("curated unknowns", report.curated_unknown),
-    ):
-        if len(items) > SHOWN:
-            print(f"... and {len(items) - SHOWN} more {name}")
+    _findings(report.changed, report.contradictions, report.curated_unknown, "TMDB has a verdict")
     if report.written is not None:
         print(f"wrote {report.written}")
     if report.build is not None:
