@@ -225,8 +225,13 @@ REPORTED_FILMS = (
     {"title": "Lantern Keepers", "year": 2017,
      "credits": {"verdict": "none", "source": "Collider"}},
     *({"title": f"Paper Comet {n}", "year": 2000 + n} for n in range(1, 12)),
+    {"title": "Harbor Lights", "year": 2012,
+     "credits": {"verdict": "after", "source": "Collider", "scenes": [
+         {"position": "after", "kind": "gag",
+          "description": "The ferry captain finally finds his lost parrot."}]}},
 )  # fmt: skip
-"""A tiny catalog for report flows: one film nobody has recorded, one recorded."""
+"""A tiny catalog for report flows: one film nobody has recorded, one recorded "none",
+one with a described scene (for the scene-descriptions setting)."""
 
 
 @pytest.fixture

@@ -221,6 +221,7 @@ ABOUT = NP_("discord command", "about")
 SETTINGS = NP_("discord command", "settings")
 PUBLIC = NP_("discord command", "public")
 LANGUAGE = NP_("discord command", "language")
+SCENES = NP_("discord command", "scene-descriptions")
 AUTOMATIC = "-"
 ADMINS_ONLY = N_("Only members who can manage this server can change its settings.")
 
@@ -285,10 +286,11 @@ def _settings_command() -> app_commands.Command[Any, ..., None]:
         name=_name(SETTINGS),
         description=ls(N_("This server's replies and answer language (Manage Server)")),
     )
-    @app_commands.rename(public=_name(PUBLIC), language=_name(LANGUAGE))
+    @app_commands.rename(public=_name(PUBLIC), language=_name(LANGUAGE), scenes=_name(SCENES))
     @app_commands.describe(
         public=ls(N_("Answers visible to everyone (else only to the asker)")),
         language=ls(N_("The language I answer in here")),
+        scenes=ls(N_("Describe each scene, behind spoiler tags (else only say where it is)")),
     )
     @app_commands.choices(language=language_choices)
     @app_commands.default_permissions(manage_guild=True)
@@ -298,17 +300,23 @@ def _settings_command() -> app_commands.Command[Any, ..., None]:
         interaction: discord.Interaction[Any],
         public: bool | None = None,
         language: app_commands.Choice[str] | None = None,
+        scenes: bool | None = None,
     ) -> None:
-        await change_settings(interaction, public, language.value if language else None)
+        code = language.value if language else None
+        await change_settings(interaction, public, code, scenes)
 
     return settings
 
 
 async def change_settings(
-    interaction: discord.Interaction[Any], public: bool | None, language: str | None
+    interaction: discord.Interaction[Any],
+    public: bool | None,
+    language: str | None,
+    scenes: bool | None = None,
 ) -> None:
     """``/settings``: show, or (for members with Manage Server; in a DM, its person)
-    change, whether answers are public and the language they are in."""
+    change, whether answers are public, the language they are in and whether they describe
+    the scenes (always behind spoiler tags) or only say where they are."""
     t = translator_for(interaction)
     prefs = chat_prefs(interaction)
     if prefs is None:
@@ -323,6 +331,8 @@ async def change_settings(
         changed = dataclasses.replace(changed, public_replies=public)
     if language is not None and (language == AUTOMATIC or language in NAMES):
         changed = dataclasses.replace(changed, language=None if language == AUTOMATIC else language)
+    if scenes is not None:
+        changed = dataclasses.replace(changed, hide_scenes=not scenes)
     if changed != current:
         await prefs.save(changed)
     t = translator_for(interaction)
@@ -337,5 +347,8 @@ async def change_settings(
             "Answer language: {language}",
             language=NAMES.get(changed.language or "", t.gettext("automatic")),
         ),
+        t.gettext("Scene descriptions: left out")
+        if changed.hide_scenes
+        else t.gettext("Scene descriptions: shown, behind spoiler tags"),
     ]
     await send(interaction, notice("\n".join(lines)))

@@ -37,6 +37,13 @@ def cached_chat_settings(interaction: discord.Interaction[Any]) -> ChatSettings 
     return prefs.cached(chat_key(interaction)) if prefs is not None else None
 
 
+def scenes_shown(interaction: discord.Interaction[Any]) -> bool:
+    """Whether this server (or DM) shows scene descriptions (behind spoiler markup, as
+    always) or chose with ``/settings`` to leave them out."""
+    settings = cached_chat_settings(interaction)
+    return settings is None or not settings.hide_scenes
+
+
 def chat_language(interaction: discord.Interaction[Any]) -> str | None:
     """The language chosen for this server (or DM) with ``/settings``, where one is
     stored; read from the cache :func:`load_chat_settings` fills as interactions arrive."""

@@ -19,7 +19,12 @@ from typing import Any, Protocol
 import discord
 
 from adapters.discord.failures import report_error
-from adapters.discord.language import cached_chat_settings, load_chat_settings, translator_for
+from adapters.discord.language import (
+    cached_chat_settings,
+    load_chat_settings,
+    scenes_shown,
+    translator_for,
+)
 from adapters.discord.markup import (
     BUTTON_LABEL_LIMIT,
     CONTENT_LIMIT,
@@ -151,12 +156,14 @@ def film_reply(
     viewers: str | None = None,
     *,
     report: bool = False,
+    scenes: bool = True,
 ) -> Reply:
     """The answer about one film (with its buttons), or its recap; ``viewers`` is what
-    viewers report about a film nobody has recorded; with ``report`` a "Wrong?" button."""
+    viewers report about a film nobody has recorded; with ``report`` a "Wrong?" button;
+    ``scenes=False`` leaves scene descriptions out (the chat's setting)."""
     if mode is Mode.RECAP:
         return embed_reply(recap_document(answer.film, t))
-    doc = answer_document(answer, viewers=viewers, t=t)
+    doc = answer_document(answer, viewers=viewers, scenes=scenes, t=t)
     return embed_reply(doc, answer_view(answer.film, t, report=report))
 
 
@@ -168,10 +175,11 @@ def build_reply(
     viewers: str | None = None,
     *,
     report: bool = False,
+    scenes: bool = True,
 ) -> Reply:
     """The reply to an answer: public for a film or a choice, ephemeral when not found."""
     if isinstance(answer, Found):
-        return film_reply(answer, mode, t, viewers, report=report)
+        return film_reply(answer, mode, t, viewers, report=report, scenes=scenes)
     if isinstance(answer, Ambiguous):
         doc = answer_document(answer, t=t)
         return embed_reply(doc, choice_view(answer.candidates, mode, user_id, t))
@@ -279,7 +287,8 @@ async def answer_title(
     t = translator_for(interaction)
     viewers = await viewer_line_for(service, answer, t)
     report = reports_of(service) is not None
-    reply = build_reply(answer, mode, interaction.user.id, t, viewers, report=report)
+    scenes = scenes_shown(interaction)
+    reply = build_reply(answer, mode, interaction.user.id, t, viewers, report=report, scenes=scenes)
     settings = cached_chat_settings(interaction)
     if interaction.guild_id is not None and settings is not None and not settings.public_replies:
         reply.ephemeral = True  # this server chose answers only the asker sees
@@ -389,7 +398,9 @@ class FilmButton(
         )
         viewers = await viewer_line_for(service, answer, t)
         report = reports_of(service) is not None
-        reply = film_reply(answer, self.mode, t, viewers, report=report)
+        reply = film_reply(
+            answer, self.mode, t, viewers, report=report, scenes=scenes_shown(interaction)
+        )
         await send(interaction, reply)
 
 
@@ -448,7 +459,10 @@ class PickSelect(
         t = translator_for(interaction)
         viewers = await viewer_line_for(service, answer, t)
         report = reports_of(service) is not None
-        reply = build_reply(answer, self.mode, interaction.user.id, t, viewers, report=report)
+        scenes = scenes_shown(interaction)
+        reply = build_reply(
+            answer, self.mode, interaction.user.id, t, viewers, report=report, scenes=scenes
+        )
         if interaction.user.id == self.user_id and isinstance(answer, Found):
             await replace(interaction, reply)
         else:

@@ -80,6 +80,9 @@ REVIEW_PREFIX = "v:"
 ADMINS_ONLY = N_("Only this chat's admins can change its settings.")
 SETTINGS_PREFIX = "s:l:"
 """``callback_data`` of a language choice in ``/settings``: ``s:l:<code>``."""
+SCENES_PREFIX = "s:d:"
+"""``callback_data`` of the scene descriptions choice in ``/settings``: ``s:d:1`` shows
+them (behind spoiler tags), ``s:d:0`` leaves them out."""
 AUTOMATIC = "-"
 REPORT_START = "r_"
 """``/start r_<film id>``: a report about that film (from an answer shared inline)."""
@@ -94,7 +97,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("recap", N_("What happens in a film (hidden behind a spoiler)")),
     ("help", N_("What I do, with examples")),
     ("about", N_("Where my facts come from and what I store")),
-    ("settings", N_("This chat's answer language (admins)")),
+    ("settings", N_("This chat's answer language and scene descriptions (admins)")),
 )
 """Sent with ``setMyCommands`` at start-up: the descriptions once per language."""
 
@@ -346,19 +349,32 @@ class TelegramHandlers:
     async def _ask(self, message: Message, text: str, t: Translator, *, recap: bool) -> None:
         answer = await self._service.ask(text)
         viewers = None if recap else await viewer_line_for(self._service, answer, t)
-        parts, keyboard = self._compose(answer, t, recap=recap, viewers=viewers)
+        scenes = self._scenes_shown(message.chat.id)
+        parts, keyboard = self._compose(answer, t, recap=recap, viewers=viewers, scenes=scenes)
         await self._send(message, parts, keyboard)
 
+    def _scenes_shown(self, chat_id: int) -> bool:
+        """Whether this chat shows scene descriptions (behind spoiler tags, as always) or
+        chose with ``/settings`` to leave them out."""
+        settings = self._prefs.cached(chat_key(chat_id)) if self._prefs is not None else None
+        return settings is None or not settings.hide_scenes
+
     def _compose(
-        self, answer: Answer, t: Translator, *, recap: bool, viewers: str | None = None
+        self,
+        answer: Answer,
+        t: Translator,
+        *,
+        recap: bool,
+        viewers: str | None = None,
+        scenes: bool = True,
     ) -> tuple[list[str], InlineKeyboardMarkup | None]:
         """The messages and the keyboard for an answer; ``viewers`` is what viewers report
-        about a film nobody has recorded."""
+        about a film nobody has recorded; ``scenes=False`` leaves scene descriptions out."""
         report = self._reports is not None
         if isinstance(answer, Found):
             if recap:
                 return markup.render(recap_document(answer.film, t)), None
-            doc = answer_document(answer, viewers=viewers, t=t)
+            doc = answer_document(answer, viewers=viewers, scenes=scenes, t=t)
             return markup.render(doc), answer_keyboard(answer, report=report, t=t)
         action = Action.PICK_RECAP if recap else Action.ANSWER
         if isinstance(answer, Ambiguous):
@@ -451,6 +467,9 @@ class TelegramHandlers:
         if query.data and query.data.startswith(SETTINGS_PREFIX):
             await self._set_language(update, context, query.data[len(SETTINGS_PREFIX) :])
             return
+        if query.data and query.data.startswith(SCENES_PREFIX):
+            await self._set_scenes(update, context, query.data[len(SCENES_PREFIX) :])
+            return
         claimed = decode_claim(query.data)
         if claimed is not None:
             await self._claim(update, context, *claimed, t)
@@ -493,7 +512,8 @@ class TelegramHandlers:
             parts, keyboard = markup.render(recap_document(film, t)), None
         else:
             viewers = await viewer_line_for(self._service, answer, t)
-            parts = markup.render(answer_document(answer, viewers=viewers, t=t))
+            scenes = self._scenes_shown(message.chat.id)
+            parts = markup.render(answer_document(answer, viewers=viewers, scenes=scenes, t=t))
             keyboard = answer_keyboard(answer, report=self._reports is not None, t=t)
         await self._edit(message, parts, keyboard)
 
@@ -549,10 +569,16 @@ class TelegramHandlers:
     ) -> tuple[str, InlineKeyboardMarkup]:
         current = settings.language
         name = NAMES[current] if current in NAMES else t.gettext("automatic")
+        scenes = (
+            t.gettext("Scene descriptions: left out")
+            if settings.hide_scenes
+            else t.gettext("Scene descriptions: shown, behind spoiler tags")
+        )
         text = "\n".join(
             (
                 f"<b>{markup.escape(t.gettext('Settings for this chat'))}</b>",
                 markup.escape(t.gettext("Answer language: {language}", language=name)),
+                markup.escape(scenes),
                 markup.escape(t.gettext("Choose the language I answer in here.")),
             )
         )
@@ -568,6 +594,18 @@ class TelegramHandlers:
             for code, label in choices
         ]
         rows = [buttons[:1]] + [buttons[i : i + 2] for i in range(1, len(buttons), 2)]
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    ("" if settings.hide_scenes else "✓ ") + t.gettext("Describe scenes"),
+                    callback_data=f"{SCENES_PREFIX}1",
+                ),
+                InlineKeyboardButton(
+                    ("✓ " if settings.hide_scenes else "") + t.gettext("Only say where"),
+                    callback_data=f"{SCENES_PREFIX}0",
+                ),
+            ]
+        )
         return text, InlineKeyboardMarkup(rows)
 
     async def settings(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -587,21 +625,35 @@ class TelegramHandlers:
     async def _set_language(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, code: str
     ) -> None:
+        language = None if code == AUTOMATIC else code
+        valid = language is None or language in NAMES
+        await self._change(update, context, {"language": language} if valid else None)
+
+    async def _set_scenes(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, code: str
+    ) -> None:
+        valid = code in ("0", "1")
+        await self._change(update, context, {"hide_scenes": code == "0"} if valid else None)
+
+    async def _change(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, change: dict[str, Any] | None
+    ) -> None:
+        """A ``/settings`` button: for the chat's admins, save ``change`` (None: a stale or
+        forged button) and show the settings again."""
         query = update.callback_query
         user = update.effective_user
         if query is None or user is None or self._prefs is None:
             return
         message = query.message
         t = self._translator(update)
-        language = None if code == AUTOMATIC else code
-        if not isinstance(message, Message) or (language is not None and language not in NAMES):
+        if not isinstance(message, Message) or change is None:
             await query.answer(t.gettext(STALE_BUTTON))
             return
         if not await self._may_configure(context, message.chat, user.id):
             await query.answer(t.gettext(ADMINS_ONLY))
             return
         settings = await self._prefs.load(chat_key(message.chat.id))
-        settings = dataclasses.replace(settings, language=language)
+        settings = dataclasses.replace(settings, **change)
         await self._prefs.save(settings)
         t = self._translator(update)
         await query.answer(t.gettext("Saved."))

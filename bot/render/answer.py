@@ -185,7 +185,11 @@ def _position_words(scene: Scene, t: Translator) -> str:
     return t.gettext("After the credits ({details})", details=joined)
 
 
-def scene_items(credits: Credits, t: Translator = ENGLISH) -> tuple[tuple[Inline, ...], ...]:
+def scene_items(
+    credits: Credits, t: Translator = ENGLISH, *, descriptions: bool = True
+) -> tuple[tuple[Inline, ...], ...]:
+    """Each scene where it comes; its description (a spoiler) unless the chat chose to
+    leave descriptions out (``/settings``)."""
     items: list[tuple[Inline, ...]] = []
     if credits.extras and not credits.scenes:
         where = {
@@ -196,7 +200,7 @@ def scene_items(credits: Credits, t: Translator = ENGLISH) -> tuple[tuple[Inline
         items.append((Text(where, Style.BOLD), Text(f": {_listed(credits.extras, t)}")))
     for scene in credits.scenes:
         head = Text(_position_words(scene, t), Style.BOLD)
-        if scene.description:
+        if scene.description and descriptions:
             items.append((head, Text(": "), Spoiler(scene.description)))
         else:
             items.append((head,))
@@ -257,12 +261,15 @@ def film_document(
     note: str | None = None,
     include_recap: bool = False,
     viewers: str | None = None,
+    scenes: bool = True,
     t: Translator = ENGLISH,
 ) -> Document:
     """The answer about one film, reading like the seed page: verdict first.
 
     ``viewers`` is what viewers report about a film nobody has recorded
     (:meth:`bot.reports.Reports.viewer_line`): shown apart, in italics, after the advice.
+    ``scenes=False``: the chat's setting leaves scene descriptions out (each scene is still
+    said, with where it comes); a line says so.
     """
     credits = film.credits
     blocks: list[Block] = []
@@ -274,9 +281,12 @@ def film_document(
     blocks.append(film_fields(film, t))
     if film.synopsis:
         blocks.append(Paragraph((Text(film.synopsis),)))
-    items = scene_items(credits, t)
+    items = scene_items(credits, t, descriptions=scenes)
     if items:
         blocks.append(Section(t.gettext("Scenes"), items))
+        if not scenes and any(s.description for s in credits.scenes):
+            hidden = t.gettext("Scene descriptions are left out in this chat (/settings).")
+            blocks.append(Paragraph((Text(hidden, Style.ITALIC),)))
     worth = credits.worth_staying
     if worth is not None:
         value = t.ngettext(
@@ -355,6 +365,7 @@ def answer_document(
     *,
     include_recap: bool = False,
     viewers: str | None = None,
+    scenes: bool = True,
     t: Translator = ENGLISH,
 ) -> Document:
     if isinstance(answer, Found):
@@ -363,6 +374,7 @@ def answer_document(
             note=match_note(answer, t),
             include_recap=include_recap,
             viewers=viewers,
+            scenes=scenes,
             t=t,
         )
     if isinstance(answer, Ambiguous):

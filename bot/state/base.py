@@ -11,7 +11,7 @@ from bot.textsafe import drop_controls
 
 MAX_NOTE = 300
 """Characters of a report's note that are kept."""
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class Claim(StrEnum):
@@ -76,8 +76,9 @@ class ChatSettings:
     """``platform:chat id``."""
     public_replies: bool = True
     """Discord: replies visible to everyone (else only to the asker)."""
-    scenes_in_private: bool = False
-    """Scene descriptions shown unhidden in private chats (never in groups)."""
+    hide_scenes: bool = False
+    """Scene descriptions left out of answers here (only where each scene is said). When
+    shown, they are always inside the platform's spoiler markup, in every kind of chat."""
     language: str | None = None
 
 

@@ -57,6 +57,9 @@ MIGRATIONS: dict[int, str] = {
         language TEXT
     );
     """,
+    2: """
+    ALTER TABLE chat_settings RENAME COLUMN scenes_in_private TO hide_scenes;
+    """,
 }
 _COLUMNS = "id, film_id, person, platform, claim, note, status, created"
 _RETRIES = 8
@@ -232,15 +235,14 @@ class PostgresState:
     async def chat_settings(self, chat: str) -> ChatSettings:
         row = await self._run(
             lambda c: c.fetchrow(
-                "SELECT public_replies, scenes_in_private, language FROM chat_settings "
-                "WHERE chat = $1",
+                "SELECT public_replies, hide_scenes, language FROM chat_settings WHERE chat = $1",
                 chat,
             )
         )
         if row is None:
             return ChatSettings(chat)
         return ChatSettings(
-            chat, bool(row["public_replies"]), bool(row["scenes_in_private"]), row["language"]
+            chat, bool(row["public_replies"]), bool(row["hide_scenes"]), row["language"]
         )
 
     async def save_chat_settings(self, settings: ChatSettings) -> None:
@@ -248,10 +250,10 @@ class PostgresState:
             lambda c: c.execute(
                 "INSERT INTO chat_settings VALUES ($1, $2, $3, $4) ON CONFLICT (chat) DO UPDATE "
                 "SET public_replies = EXCLUDED.public_replies, "
-                "scenes_in_private = EXCLUDED.scenes_in_private, language = EXCLUDED.language",
+                "hide_scenes = EXCLUDED.hide_scenes, language = EXCLUDED.language",
                 settings.chat,
                 settings.public_replies,
-                settings.scenes_in_private,
+                settings.hide_scenes,
                 settings.language,
             )
         )

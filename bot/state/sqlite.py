@@ -44,6 +44,9 @@ MIGRATIONS: dict[int, str] = {
         language TEXT
     );
     """,
+    2: """
+    ALTER TABLE chat_settings RENAME COLUMN scenes_in_private TO hide_scenes;
+    """,
 }
 """Schema changes by version; a store applies those above its ``user_version``."""
 
@@ -179,7 +182,7 @@ class SqliteState:
 
     async def chat_settings(self, chat: str) -> ChatSettings:
         async with self._conn.execute(
-            "SELECT public_replies, scenes_in_private, language FROM chat_settings WHERE chat = ?",
+            "SELECT public_replies, hide_scenes, language FROM chat_settings WHERE chat = ?",
             (chat,),
         ) as cur:
             row = await cur.fetchone()
@@ -191,12 +194,12 @@ class SqliteState:
         await self._write(
             "INSERT INTO chat_settings VALUES (?, ?, ?, ?) ON CONFLICT(chat) DO UPDATE SET "
             "public_replies=excluded.public_replies, "
-            "scenes_in_private=excluded.scenes_in_private, language=excluded.language "
+            "hide_scenes=excluded.hide_scenes, language=excluded.language "
             "RETURNING chat",
             (
                 settings.chat,
                 int(settings.public_replies),
-                int(settings.scenes_in_private),
+                int(settings.hide_scenes),
                 settings.language,
             ),
         )

@@ -274,3 +274,47 @@ async def test_open_state_picks_the_backend(tmp_path: Path, pg: PgServer) -> Non
     store = await open_state(settings)
     assert isinstance(store, PostgresState)
     await store.close()
+
+
+async def test_a_version_1_store_keeps_its_chat_settings_after_the_upgrade(
+    tmp_path: Path, pg: PgServer
+) -> None:
+    """Schema 2 renamed ``scenes_in_private`` (stored, never used) to ``hide_scenes``: a
+    store written by schema 1 opens, keeps every chat's choices, and reads ``False``."""
+    import aiosqlite
+    import asyncpg
+
+    from bot.state import postgres, sqlite
+
+    path = tmp_path / "v1.sqlite"
+    async with aiosqlite.connect(path) as conn:
+        await conn.executescript(sqlite.MIGRATIONS[1])
+        await conn.execute("INSERT INTO chat_settings VALUES ('telegram:-5', 0, 0, 'de')")
+        await conn.execute("PRAGMA user_version=1")
+        await conn.commit()
+    admin = await asyncpg.connect(pg.url)
+    try:
+        await admin.execute("DROP DATABASE IF EXISTS v1")
+        await admin.execute("CREATE DATABASE v1")
+    finally:
+        await admin.close()
+    url = pg.url.rsplit("/", 1)[0] + "/v1"
+    old = await asyncpg.connect(url)
+    try:
+        await old.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        await old.execute(postgres.MIGRATIONS[1])
+        await old.execute("INSERT INTO meta VALUES ('schema', '1')")
+        await old.execute("INSERT INTO chat_settings VALUES ('telegram:-5', false, false, 'de')")
+    finally:
+        await old.close()
+
+    for opened in (await SqliteState.open(path), await PostgresState.open(url)):
+        async with opened as store:
+            kept = await store.chat_settings("telegram:-5")
+            assert kept == ChatSettings("telegram:-5", False, hide_scenes=False, language="de")
+            await store.save_chat_settings(replace_hidden(kept))
+            assert (await store.chat_settings("telegram:-5")).hide_scenes
+
+
+def replace_hidden(settings: ChatSettings) -> ChatSettings:
+    return ChatSettings(settings.chat, settings.public_replies, True, settings.language)

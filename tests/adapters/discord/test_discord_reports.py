@@ -158,7 +158,7 @@ MANAGE_GUILD = 1 << 5
 def settings_payload(
     options: dict[str, Any], *, manage: bool, user_id: int = USER_ID, locale: str = "en-US"
 ) -> dict[str, Any]:
-    kinds = {"public": 5, "language": 3}
+    kinds = {"public": 5, "language": 3, "scene-descriptions": 5}
     data = {
         "id": str(snowflake()),
         "name": "settings",
@@ -217,6 +217,44 @@ async def test_settings_make_replies_private_and_choose_the_language(
     _, reply = await bot.command("credits", "Lantern Keepers", user_id=77)
     assert not reply.message_data.get("flags", 0) & EPHEMERAL
     assert reply.message_data["embeds"][0]["title"].startswith("No —")
+
+
+PARROT = "The ferry captain finally finds his lost parrot."
+
+
+async def test_settings_leave_scene_descriptions_out_and_bring_them_back(
+    make_bot: MakeBot, reported_service: CreditsService
+) -> None:
+    bot = await make_bot(reported_service)
+    registered = {c["name"]: c for c in bot.fake.commands["global"]}["settings"]
+    option = {o["name"]: o for o in registered["options"]}["scene-descriptions"]
+    assert option["type"] == 5 and len(option["description"]) <= 100
+    assert option["name_localizations"]["de"] == "szenenbeschreibungen"
+    _, before = await bot.command("credits", "Harbor Lights")
+    shown = json.dumps(before.message_data["embeds"], ensure_ascii=False)
+    assert f"||{PARROT}||" in shown  # described, and only behind spoiler tags
+
+    refused = await run(bot, settings_payload({"scene-descriptions": False}, manage=False))
+    assert refused["content"].startswith("Only members who can manage")
+    _, still = await bot.command("credits", "Harbor Lights")
+    assert PARROT in json.dumps(still.message_data["embeds"], ensure_ascii=False)
+
+    saved = await run(bot, settings_payload({"scene-descriptions": False}, manage=True))
+    assert "Scene descriptions: left out" in saved["content"]
+    _, after = await bot.command("credits", "Harbor Lights", user_id=77)
+    check_well_formed(after)
+    shown = json.dumps(after.message_data["embeds"], ensure_ascii=False)
+    assert "parrot" not in shown
+    assert "After the credits (a gag)" in shown  # still says what is there, and where
+    assert "Scene descriptions are left out in this chat (/settings)." in shown
+    # A DM is another chat: its person's choice, not the server's.
+    _, dm = await bot.command("credits", "Harbor Lights", where="dm")
+    assert PARROT in json.dumps(dm.message_data["embeds"], ensure_ascii=False)
+
+    back = await run(bot, settings_payload({"scene-descriptions": True}, manage=True))
+    assert "Scene descriptions: shown, behind spoiler tags" in back["content"]
+    _, again = await bot.command("credits", "Harbor Lights")
+    assert f"||{PARROT}||" in json.dumps(again.message_data["embeds"], ensure_ascii=False)
 
 
 async def test_the_review_channel_gets_each_report_and_only_maintainers_decide(

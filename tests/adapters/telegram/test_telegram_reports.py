@@ -193,6 +193,42 @@ async def test_settings_in_a_private_chat_belong_to_its_person(tg_reports: Harne
     assert parse(russian.text).text.startswith("Нет")
 
 
+PARROT = "The ferry captain finally finds his lost parrot."
+
+
+async def test_settings_leave_scene_descriptions_out_for_the_chat(
+    tg_reports: Harness, fake_api: FakeBotApi
+) -> None:
+    (before,) = await tg_reports.replies_to("/credits Harbor Lights", **GROUP)
+    assert f"<tg-spoiler>{PARROT}</tg-spoiler>" in before.text
+
+    fake_api.admins.add((-900, 42))
+    (menu,) = await tg_reports.replies_to("/settings", **GROUP)
+    assert "Scene descriptions: shown, behind spoiler tags" in parse(menu.text).text
+    assert ("✓ Describe scenes", "s:d:1") in menu.buttons()
+    # Not for members who are not admins.
+    calls = await tg_reports.press(menu, "s:d:0", user_id=7)
+    (answered,) = [c for c in calls if c.method == "answerCallbackQuery"]
+    assert answered.params["text"] == "Only this chat's admins can change its settings."
+
+    calls = await tg_reports.press(menu, "s:d:0")
+    (edited,) = [c for c in calls if c.method == "editMessageText"]
+    assert "Scene descriptions: left out" in parse(edited.text).text
+    assert ("✓ Only say where", "s:d:0") in edited.buttons()
+    (hidden,) = await tg_reports.replies_to("/credits Harbor Lights", user_id=7, **GROUP)
+    assert "parrot" not in hidden.text
+    text = parse(hidden.text).text
+    assert "After the credits (a gag)" in text
+    assert "Scene descriptions are left out in this chat (/settings)." in text
+    # The person's private chat with the bot is not this group.
+    (private,) = await tg_reports.replies_to("/credits Harbor Lights", user_id=7)
+    assert PARROT in private.text
+
+    await tg_reports.press(menu, "s:d:1")
+    (again,) = await tg_reports.replies_to("/credits Harbor Lights", **GROUP)
+    assert f"<tg-spoiler>{PARROT}</tg-spoiler>" in again.text
+
+
 async def test_the_review_chat_gets_each_report_and_only_maintainers_decide(
     tg_settings: Settings,
     reported_service: CreditsService,
