@@ -13,7 +13,12 @@ Inputs:
 - ``SHARED/facts.jsonl.gz``: facts only (ids, runtime, directors, writers, box office,
   ratings, TMDB stinger keywords), each with the dataset it came from;
 - ``TEXTS_DIR/recaps-*.jsonl`` and ``TEXTS_DIR/synopses-*.jsonl``: synopses, recaps and
-  aliases written for this project (in our own words).
+  aliases written for this project (in our own words);
+- ``TEXTS_DIR/verify-none-*.jsonl`` and ``TEXTS_DIR/press-checked.jsonl``: what an
+  accepted listing or press page says about a film's credits (outlet, URL, finding);
+- ``TEXTS_DIR/ids-identified.jsonl``: titles and years of listed IMDb ids the facts file
+  lacks, each matched in public film tables (the evidence named per line);
+- ``TEXTS_DIR/releases.jsonl``: recent wide releases, each fact with the page behind it.
 
 Outputs (all validated by the record parser before they are written):
 
@@ -24,6 +29,8 @@ Outputs (all validated by the record parser before they are written):
 - ``data/listing/aftercredits.jsonl``: every identifiable film of the listing that no
   curated file holds; ``data/listing/tmdb-keywords.jsonl``: the films TMDB's keywords
   tag that neither holds;
+- ``data/press-checked.jsonl``: films no other file records whose credits an accepted
+  listing or press page settles (``press-checked.jsonl``);
 - ``data/widely-seen.jsonl``: films with a written recap that are in neither (their credits
   not yet recorded);
 - ``data/known/films.jsonl``: the openly licensed known films (Wikipedia- and TMDB-derived
@@ -49,6 +56,7 @@ sys.path.insert(0, str(ROOT))
 from bot.credit_sources import acceptable, accepted_names, rejected_names  # noqa: E402
 from bot.errors import DataError  # noqa: E402
 from bot.imports.aftercredits import credits_record, import_aftercredits, read_map  # noqa: E402
+from bot.models import SCENE_KINDS  # noqa: E402
 from bot.normalize import normalize  # noqa: E402
 from bot.records import film_from_record, film_to_record, slugify  # noqa: E402
 
@@ -58,6 +66,10 @@ LISTING_SOURCE = f"aftercredits.com stinger listing (Kometa-Team/AfterCredits ma
 TMDB_SOURCE = "TMDB keywords (duringcreditsstinger / aftercreditsstinger), via The Movies Dataset"
 OPEN_TITLE_SOURCES = {"prust-wikipedia", "tmdb5000", "md-metadata-clean"}
 """Datasets whose titles may be shipped in bulk (Wikipedia lists, TMDB-derived sets)."""
+IDENTIFIED_SOURCE = (
+    "title and year of the listed IMDb id, matched in public film tables on GitHub "
+    "(two agreeing where found)"
+)
 OPEN_FIELD_SOURCES = {"tmdb5000", "tmdb5000-clean", "md-metadata-clean", "vega", "prust-wikipedia"}
 
 KEEP: dict[str, str] = {}
@@ -290,6 +302,12 @@ def vet_source(
     verdict = credits.get("verdict", "unknown")
     source = credits.get("source") or ""
     check = checked.get(record["id"])
+    press = checked.get(record.get("imdb_id") or "")
+    if verdict == "unknown" and press is not None and record.get("imdb_id") not in listings:
+        record["credits"] = _check_credits(press)
+        label = f"{record['title']} ({record['year']})"
+        log.append(f"{label}: {press['finding']} per {press['outlet']}")
+        return
     if verdict == "unknown" and check and check.get("finding") == "none":
         # A curated "none" that an earlier run turned back into unknown, since confirmed.
         candidate = f"{check.get('outlet', '')} ({check.get('url', '')})"
@@ -335,9 +353,11 @@ def vet_source(
     log.append(f"{label}: {verdict} -> unknown (no acceptable source)")
 
 
-def write_releases(path: Path, log: list[str]) -> None:
+def write_releases(path: Path, identified: list[dict[str, Any]], log: list[str]) -> None:
     """``data/releases.jsonl``: recent wide releases the other files lack, each fact with
-    the page that confirmed it."""
+    the page that confirmed it; one whose title and year an identified listed IMDb id has
+    takes that id (and so, in :func:`fix_curated`, the listing's facts)."""
+    ids = {(normalize(r["title"]), r["year"]): r["imdb_id"] for r in identified}
     have: set[tuple[str, int]] = set()
     for p in [*curated_files(), *sorted((DATA / "listing").glob("*.jsonl"))]:
         if p.name == "releases.jsonl":
@@ -353,6 +373,12 @@ def write_releases(path: Path, log: list[str]) -> None:
             "title": r["title"],
             "year": r["year"],
         }
+        imdb_id = next(
+            (ids[k] for d in (0, -1, 1) if (k := (normalize(r["title"]), r["year"] + d)) in ids),
+            None,
+        )
+        if imdb_id:
+            record["imdb_id"] = imdb_id
         for key in ("aliases", "runtime_minutes", "languages", "directors", "synopsis"):
             if r.get(key):
                 record[key] = r[key]
@@ -369,6 +395,90 @@ def write_releases(path: Path, log: list[str]) -> None:
         out.append(record)
     n = write_jsonl(DATA / "releases.jsonl", out)
     log.append(f"data/releases.jsonl: {n} films")
+
+
+FINDINGS = ("none", "during", "after", "both")
+
+
+def read_checks(folder: Path) -> dict[str, dict[str, Any]]:
+    """Definite findings of accepted listings and press pages, by IMDb id."""
+    path = folder / "press-checked.jsonl"
+    if not path.is_file():
+        return {}
+    return {
+        r["imdb_id"]: r
+        for r in read_jsonl(path)
+        if r.get("finding") in FINDINGS and acceptable(_check_source(r))
+    }
+
+
+def _check_source(check: dict[str, Any]) -> str:
+    outlet, url = check.get("outlet") or "", check.get("url") or ""
+    return f"{outlet} ({url})" if url else outlet
+
+
+def _check_credits(check: dict[str, Any]) -> dict[str, Any]:
+    credits: dict[str, Any] = {"verdict": check["finding"], "source": _check_source(check)}
+    kinds = [k for k in check.get("kinds") or [] if k in SCENE_KINDS]
+    if kinds and check["finding"] != "none":
+        credits["extras"] = kinds
+    return credits
+
+
+def write_press_checked(
+    checks: dict[str, dict[str, Any]], facts: Facts, texts: Texts, log: list[str]
+) -> None:
+    """``data/press-checked.jsonl``: the checked films no other curated file holds (those
+    that one holds take the finding there, in :func:`vet_source`)."""
+    held_imdb: set[str] = set()
+    held_keys: set[tuple[str, int]] = set()
+    for path in curated_files():
+        if path.name in ("press-checked.jsonl", "widely-seen.jsonl"):
+            continue
+        for r in read_jsonl(path):
+            held_imdb.add(r.get("imdb_id") or "")
+            held_keys.update((normalize(r["title"]), r["year"] + d) for d in (-1, 0, 1))
+    out = []
+    for imdb_id, check in sorted(checks.items()):
+        row = facts.by_imdb.get(imdb_id)
+        if row is None or imdb_id in held_imdb:
+            continue
+        title, year = " ".join(str(row["title"]).split()), row["year"]
+        if (normalize(title), year) in held_keys:
+            continue
+        r: dict[str, Any] = {"id": slugify(title, year), "title": title, "year": year}
+        fill_facts(r, row)
+        add_texts(r, texts.find(title, year, imdb_id))
+        r["credits"] = _check_credits(check)
+        out.append(r)
+    out.sort(key=lambda r: (r["year"], r["title"]))
+    n = write_jsonl(DATA / "press-checked.jsonl", out)
+    log.append(f"data/press-checked.jsonl: {n} films")
+
+
+def identified_titles(folder: Path, facts: Facts) -> list[dict[str, Any]]:
+    """Title rows for listed IMDb ids the facts file lacks; a row whose title and year the
+    facts file gives to another IMDb id is left out (one of the two ids would be wrong)."""
+    path = folder / "ids-identified.jsonl"
+    if not path.is_file():
+        return []
+    rows = []
+    for r in read_jsonl(path):
+        if r.get("kind") != "film" or not isinstance(r.get("year"), int) or not r.get("title"):
+            continue
+        clash = [
+            f
+            for d in (-1, 0, 1)
+            for f in facts.by_key.get((normalize(r["title"]), r["year"] + d), [])
+            if f.get("imdb_id") and f["imdb_id"] != r["imdb_id"]
+        ]
+        if clash or r["imdb_id"] in facts.by_imdb:
+            continue
+        row = {"imdb_id": r["imdb_id"], "title": r["title"], "year": r["year"]}
+        if r.get("directors"):
+            row["directors"] = r["directors"]
+        rows.append(row)
+    return rows
 
 
 def curated_files() -> list[Path]:
@@ -391,11 +501,15 @@ def main() -> int:
         for path in sorted(args.texts.glob("verify-none-*.jsonl"))
         for r in read_jsonl(path)
     }
+    checks = read_checks(args.texts)
+    checked.update(checks)  # press checks by IMDb id, beside the older ones by film id
 
     # 0. Recent wide releases checked against press pages (written for this project).
     releases = args.texts / "releases.jsonl"
+    identified = identified_titles(args.texts, facts)
     if releases.is_file():
-        write_releases(releases, log)
+        write_releases(releases, identified, log)
+    write_press_checked(checks, facts, texts, log)
 
     # 1. Curated files: contradictions re-examined, facts filled, texts added.
     curated_keys: set[tuple[str, int]] = set()
@@ -423,9 +537,10 @@ def main() -> int:
                 shutil.copy(path, work)
         titles = Path(tmp) / "titles.jsonl"
         with titles.open("w", encoding="utf-8") as handle:
-            for r in facts.rows:
+            for r in [*facts.rows, *identified]:
                 if r.get("imdb_id") in listings:
                     handle.write(json.dumps(r, ensure_ascii=False) + "\n")
+        identified_ids = {r["imdb_id"] for r in identified}
         report = import_aftercredits(
             shared / "aftercredits.yml",
             work,
@@ -447,6 +562,8 @@ def main() -> int:
     )
     for r in listed:
         r["credits"]["source"] = LISTING_SOURCE
+        if r["imdb_id"] in identified_ids:
+            r["sources"] = {"year": IDENTIFIED_SOURCE, **(r.get("sources") or {})}
         fill_facts(r, facts.by_imdb.get(r["imdb_id"]))
         add_texts(r, texts.find(r["title"], r["year"], r["imdb_id"]))
     listing_keys = {(normalize(r["title"]), r["year"]) for r in listed}

@@ -41,10 +41,14 @@ async def test_every_bundled_file_loads_and_builds(catalog_db: Path) -> None:
 
 
 def test_curated_films_have_synopsis_directors_and_runtime(curated_films: list[Located]) -> None:
+    """Every curated film has them, but a release of the last two years whose runtime no
+    checked page gave yet (``data/releases.jsonl``): its runtime stays unknown, not guessed."""
     for item in curated_films:
         film, where = item.film, f"{item.path}:{item.line}"
         assert film.synopsis, f"{where}: no synopsis"
-        assert film.directors and film.runtime_minutes, f"{where}: no directors or runtime"
+        assert film.directors, f"{where}: no directors"
+        recent = item.path.endswith("releases.jsonl") and film.year >= 2025
+        assert film.runtime_minutes or recent, f"{where}: no runtime"
 
 
 def test_every_recorded_verdict_names_an_acceptable_source(bundled_films: list[Located]) -> None:

@@ -324,6 +324,8 @@ async def test_whole_titles_still_match(svc: CreditsService, text: str, film_id:
         ("iron man 3", "Iron Man 3", 2013),
         # Once the catalog has the sequel, the number finds it (never the 2023 film).
         ("Five Nights at Freddy's 2", "Five Nights at Freddy's 2", 2025),
+        ("The Devil Wears Prada 2", "The Devil Wears Prada 2", 2026),
+        ("the devil wears prada", "The Devil Wears Prada", 2006),
     ],
 )
 async def test_bundled_catalog_finds(
@@ -338,7 +340,7 @@ async def test_bundled_catalog_finds(
     "text",
     [
         "Five Nights at Freddy's 3",
-        "The Devil Wears Prada 2",
+        "The Devil Wears Prada 3",
         "Gladiator 3",
         "iron man 4",
         "Левиафан 2012",
