@@ -13,7 +13,8 @@
 4. A year (±1) filters; popularity breaks near-ties; films with the same title and no
    clear favourite are a choice for the user.
 5. Never a confident wrong film: a candidate is held back to a "did you mean" (never an
-   answer) when its numbers disagree with the query's ("X 3" is not "X" or "X 2"), when
+   answer) when its numbers disagree with the query's ("X 3" is not "X" or "X 2"; nor is
+   it another series' third film when the catalog has X itself), when
    its year is more than one away from the year asked (then the reason says which years
    the catalog has), or when it does not hold every content word of the query (so word
    overlap, or digits alone, are no answer) or holds far more than the query typed.
@@ -55,6 +56,10 @@ WORD_MATCH = 70.0
 """A query word is held by a name when a word of the name (or two joined) is this close."""
 PARTIAL_SHARE = 0.5
 """A partial title must be at least this share of the name it is scored against."""
+PREFILTER = 60.0
+"""Fuzzy candidates whose quick C-level scores all fall below this are not scored in full
+(they could never reach a suggestion); the rest, at most :data:`PREFILTER_KEEP`, are."""
+PREFILTER_KEEP = 60
 
 STOPWORDS = frozenset(
     {"the", "a", "an", "of", "and", "in", "on", "to", "for", "at", "with", "from", "by"}
@@ -121,7 +126,8 @@ def split_year(text: str) -> tuple[str, int] | None:
 def score(query: str, name: str) -> float:
     """How well a catalog name matches the query, 0-100 (both normalised).
 
-    Close lengths: edit-distance ratio, or the same with the words sorted. A query much
+    Close lengths: edit-distance ratio, or the same with the words sorted (an answer only
+    when the words are the same ones, in another order; else a suggestion). A query much
     shorter than the name may be a partial title ("pirates of the caribbean black pearl"):
     then the words it shares with the name count, at most 95, so a full match still wins.
     Never rapidfuzz's ``WRatio`` partial scores: they give 85-90 to any long title that
@@ -135,7 +141,14 @@ def score(query: str, name: str) -> float:
     bare_query, bare_name = _without_articles(query), _without_articles(name)
     if bare_query and compact(bare_query) == compact(bare_name):
         return 98.0  # "thor the dark world" = "Thor: The Dark World"
-    close = max(fuzz.ratio(query, name), fuzz.token_sort_ratio(query, name))
+    close = fuzz.ratio(query, name)
+    reordered = fuzz.token_sort_ratio(query, name)
+    if reordered > close and sorted(query.split()) != sorted(name.split()):
+        # Other words in another order ("desert midnight" for "Midnight Deserts", "deadly
+        # gaem school" for "Deadly School Game" beside "Deadly Game School"): at most a
+        # "did you mean", never an answer.
+        reordered = min(reordered, HELD)
+    close = max(close, reordered)
     if bare_query != query or bare_name != name:
         close = max(close, fuzz.ratio(bare_query, bare_name) - 1.0)
     # A word said twice counts once: "friend friend 2" is not half of a six-word title.
@@ -222,11 +235,27 @@ class Resolver:
                 scored = with_year
                 year = split_year_value
         resolution = self._decide(scored, year, exact=False, typed=typed)
+        resolution = await self._series_kept(key, resolution, year, typed)
         if resolution.best is None and not resolution.candidates:
             acronym = await self._acronym(key)
             if acronym is not None:
                 return acronym
         return resolution
+
+    async def _series_kept(
+        self, key: str, resolution: Resolution, year: int | None, typed: str
+    ) -> Resolution:
+        """ "X 2" when the catalog has X but not its sequel: another series' second film,
+        found by a loose match ("jack and the bitter prison 2" for "jackson and the bitter
+        prison 2"), is no answer; the reason names X."""
+        best, bare = resolution.best, _without_numbers(key)
+        if best is None or not bare or not numbers(key):
+            return resolution
+        base = [r for r in await self._reader.exact(compact(bare)) if r.film.rid != best.row.rid]
+        if not base or compact(_without_numbers(best.norm)).startswith(compact(bare)):
+            return resolution
+        named = [Scored(r.film, ACCEPT, r.name, r.kind, r.norm, HELD_NUMBER) for r in base]
+        return _not_found([*named, replace(best, held=HELD_WORDS)], year, typed)
 
     async def _exact(self, key: str, year: int | None, typed: str) -> Resolution | None:
         if not key:
@@ -242,7 +271,9 @@ class Resolver:
         return self._decide(scored, year, exact=True, typed=typed)
 
     @staticmethod
-    def _score_rows(key: str, rows: list[NameRow]) -> list[Scored]:
+    def _score_rows(key: str, rows: list[NameRow], *, prefilter: bool = False) -> list[Scored]:
+        if prefilter and len(rows) > PREFILTER_KEEP // 2:
+            rows = _prefiltered(key, rows)
         best: dict[int, Scored] = {}
         for r in rows:
             s = score(key, r.norm)
@@ -263,11 +294,11 @@ class Resolver:
         present = sorted((n, w) for w, n in word_df.items() if n > 0)
         if present:
             rows = await self._reader.all_words([w for _, w in present[:MAX_WORDS]], WORD_LIMIT)
-            scored = self._hold(key, self._score_rows(key, rows))
+            scored = self._hold(key, self._score_rows(key, rows, prefilter=True))
         if not scored or scored[0].held or scored[0].score < ACCEPT:
             gram_terms = _select(gram_df, budget)
             rows = await self._reader.trigram_candidates(gram_terms, CANDIDATES)
-            scored = _merge(scored, self._hold(key, self._score_rows(key, rows)))
+            scored = _merge(scored, self._hold(key, self._score_rows(key, rows, prefilter=True)))
         return _hold_years(scored, year)
 
     @staticmethod
@@ -343,6 +374,26 @@ class Resolver:
             matched=best.name,
         )
         return Resolution(best=best, match=match, others=others)
+
+
+def _prefiltered(key: str, rows: list[NameRow]) -> list[NameRow]:
+    """The rows worth a full :func:`score`: rapidfuzz scores every name against the query
+    (and, without its numbers, against the name without its numbers) in C; a name none of
+    those scores puts at :data:`PREFILTER` or above cannot reach a suggestion."""
+    norms = [r.norm for r in rows]
+    best: dict[int, float] = {}
+    checks: list[tuple[str, list[str]]] = [(key, norms)]
+    bare = _without_numbers(key)
+    if bare and bare != key:
+        checks.append((bare, [_without_numbers(n) for n in norms]))
+    for query, names in checks:
+        for scorer in (fuzz.ratio, fuzz.token_sort_ratio, fuzz.token_set_ratio):
+            for _, value, i in process.extract(
+                query, names, scorer=scorer, limit=None, score_cutoff=PREFILTER
+            ):
+                best[i] = max(best.get(i, 0.0), value)
+    order = sorted(best, key=lambda i: -best[i])[:PREFILTER_KEEP]
+    return [rows[i] for i in sorted(order)]
 
 
 def _rank(s: Scored) -> tuple[bool, float, int, int]:

@@ -71,6 +71,14 @@ FILMS = [
     Film("nope-2022", "Nope", 2022, popularity=250_000),
     Film("dune-1984", "Dune", 1984, popularity=170_000),
     Film("dune-2021", "Dune", 2021, popularity=900_000),
+    # Two series whose names are a typo apart, and titles with the same words reordered.
+    Film("jackson-prison-1990", "Jackson and the Bitter Prison", 1990, popularity=20_000),
+    Film("jack-prison-2-1995", "Jack and the Bitter Prison 2", 1995, popularity=90_000),
+    Film("midnight-deserts-2001", "Midnight Deserts", 2001, popularity=300_000),
+    Film("deadly-school-game-1943", "Deadly School Game", 1943, popularity=145_000),
+    Film("deadly-game-school-1926", "Deadly Game School", 1926, popularity=58),
+    Film("victor-iris-2-1981", "Victor Iris 2", 1981, popularity=130_000),
+    Film("iris-victor-2-1922", "Iris Victor 2", 1922, popularity=50_000),
 ]  # fmt: skip
 
 NUMBERED = {film_id: n for films in SERIES.values() for n, film_id in films.items()}
@@ -149,6 +157,49 @@ async def test_a_sequel_not_in_the_catalog_is_not_another_film_of_the_series(
     suggested = {c.id for c in answer.suggestions}
     assert suggested & set(SERIES[series].values()), answer
     assert answer.reason is not None and answer.reason.startswith("The catalog has ")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jackson and the bitter prison 2",
+        "Jackson & the Bitter Prison II",
+        "jackson bitter prison 3",
+    ],
+)
+async def test_a_sequel_of_a_held_title_is_not_a_sequel_of_a_look_alike(
+    svc: CreditsService, text: str
+) -> None:
+    """The catalog has "Jackson and the Bitter Prison" but not its sequel: a loose match to
+    another series' second film is no answer, and the reason names the film it has."""
+    answer = await not_found(svc, text)
+    assert "Jackson and the Bitter Prison (1990)" in answer.reason_films
+    assert "jack-prison-2-1995" in {c.id for c in answer.suggestions}
+    assert await found(svc, "jack and the bitter prison 2") == "jack-prison-2-1995"
+
+
+@pytest.mark.parametrize(
+    ("text", "film_id"),
+    [
+        # Other words in another order are at most a "did you mean"...
+        ("desert midnight", None),
+        ("deserts midnigt", None),
+        # ...so the film with the words in the typed order wins, whatever its popularity.
+        ("deadly gaem school", "deadly-game-school-1926"),
+        ("viictor iris 2", "victor-iris-2-1981"),
+        ("iris victr 2", "iris-victor-2-1922"),
+        # The same words in another order are still the film.
+        ("deserts midnight", "midnight-deserts-2001"),
+    ],
+)
+async def test_reordered_words_answer_only_when_they_are_the_same_words(
+    svc: CreditsService, text: str, film_id: str | None
+) -> None:
+    if film_id is None:
+        answer = await not_found(svc, text)
+        assert "midnight-deserts-2001" in {c.id for c in answer.suggestions}
+    else:
+        assert await found(svc, text) == film_id
 
 
 async def test_the_reason_lists_the_series(svc: CreditsService) -> None:
