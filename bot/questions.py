@@ -57,7 +57,14 @@ _PATTERNS = [
         r"(?:of|in|for|on)\s+)?(?P<t>.+)$"
     ),
     # mid credits scene in X / post credit scenes for X / credits of X / stinger in X
-    re.compile(r"^" + _CREDIT_PHRASE + r"\s*(?:in|for|of|on|after|from)\s+(?P<t>.+)$"),
+    # (the phrase, which may be empty, is never the preposition alone: "after 2012", "of
+    # mice and men" are titles)
+    re.compile(
+        r"^(?!(?:in|for|of|on|after|from)\s+(?!(?:the\s+|an?\s+)?"
+        r"(?:credits?|scenes?|stingers?|end|post|mid|after|during)\b))"
+        + _CREDIT_PHRASE
+        + r"\s*(?:in|for|of|on|after|from)\s+(?P<t>.+)$"
+    ),
     # X post credits? / X - end credit scene / X: any mid-credits scenes / X stinger
     re.compile(
         r"^(?P<t>.+?)[\s,:;-]+(?:(?:an?|any|the)\s+)?(?:(?:end|post|mid|after|during)[\s-]*)+"

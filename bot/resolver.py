@@ -49,6 +49,11 @@ DOMINANT = 10
 FUZZY_DOMINANT = 3
 HELD = ACCEPT - 1.0
 """The highest score of a candidate held back by a rule: at best a "did you mean"."""
+LONE = 88.0
+"""A fuzzy candidate above this (but under :data:`ACCEPT`) is still the answer when it
+is alone: nothing else that may be the answer within :data:`LONE_GAP` of it (two typos in
+a short title: "secret kkng vallvy" is Secret King Valley)."""
+LONE_GAP = 3.0
 ACRONYM_SCAN = 50
 UNNUMBERED_FIRST = 2.5
 """A fuzzy name with a sequel number loses this much when the query has none (> NEAR_TIE)."""
@@ -147,7 +152,7 @@ def score(query: str, name: str) -> float:
         # Other words in another order ("desert midnight" for "Midnight Deserts", "deadly
         # gaem school" for "Deadly School Game" beside "Deadly Game School"): at most a
         # "did you mean", never an answer.
-        reordered = min(reordered, HELD)
+        reordered = min(reordered, LONE)
     close = max(close, reordered)
     if bare_query != query or bare_name != name:
         close = max(close, fuzz.ratio(bare_query, bare_name) - 1.0)
@@ -252,7 +257,7 @@ class Resolver:
         if best is None or not bare or not numbers(key):
             return resolution
         base = [r for r in await self._reader.exact(compact(bare)) if r.film.rid != best.row.rid]
-        if not base or compact(_without_numbers(best.norm)).startswith(compact(bare)):
+        if not base or compact(_without_numbers(best.norm)) == compact(bare):
             return resolution
         named = [Scored(r.film, ACCEPT, r.name, r.kind, r.norm, HELD_NUMBER) for r in base]
         return _not_found([*named, replace(best, held=HELD_WORDS)], year, typed)
@@ -285,7 +290,9 @@ class Resolver:
 
     async def _fuzzy(self, key: str, year: int | None, budget: int) -> list[Scored]:
         words = [w for w in dict.fromkeys(key.split()) if len(w) >= 2 and w not in STOPWORDS]
-        grams = trigrams(key)
+        # Trigrams of digits alone ("200", " 3 ") never find a title (numbers are checked
+        # apart, and digits alone are no match): they would only spend the posting budget.
+        grams = [g for g in trigrams(key) if any(c.isalpha() for c in g)]
         word_df, gram_df = await self._reader.document_frequencies(words, grams)
         scored: list[Scored] = []
         # Whole words first: names holding every intact word of the query (FTS5 intersects
@@ -351,7 +358,7 @@ class Resolver:
             return Resolution()
         answers = [s for s in scored if not s.held]
         best = answers[0] if answers else None
-        if best is None or best.score < ACCEPT:
+        if best is None or (best.score < ACCEPT and not _alone(answers, exact=exact)):
             return _not_found(scored, year, typed)
         close = [s for s in answers if s.score >= best.score - NEAR_TIE]
         others = tuple(s for s in answers[1:4] if s.score >= ACCEPT)
@@ -394,6 +401,14 @@ def _prefiltered(key: str, rows: list[NameRow]) -> list[NameRow]:
                 best[i] = max(best.get(i, 0.0), value)
     order = sorted(best, key=lambda i: -best[i])[:PREFILTER_KEEP]
     return [rows[i] for i in sorted(order)]
+
+
+def _alone(answers: list[Scored], *, exact: bool) -> bool:
+    """Whether the best fuzzy candidate, under :data:`ACCEPT`, is the answer all the same:
+    above :data:`LONE`, and no other film that may be the answer near it."""
+    if exact or not answers or answers[0].score <= LONE:
+        return False
+    return len(answers) == 1 or answers[1].score < answers[0].score - LONE_GAP
 
 
 def _rank(s: Scored) -> tuple[bool, float, int, int]:

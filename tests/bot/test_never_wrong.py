@@ -79,6 +79,10 @@ FILMS = [
     Film("deadly-game-school-1926", "Deadly Game School", 1926, popularity=58),
     Film("victor-iris-2-1981", "Victor Iris 2", 1981, popularity=130_000),
     Film("iris-victor-2-1922", "Iris Victor 2", 1922, popularity=50_000),
+    # Two typos in a short title: the film, when nothing else comes near it.
+    Film("secret-king-valley-2023", "Secret King Valley", 2023, popularity=5_000),
+    Film("lucky-tiger-queen-1957", "Lucky Tiger Queen", 1957, popularity=5_000),
+    Film("lucky-tiger-queens-1960", "Lucky Tiger Queens", 1960, popularity=50_000),
 ]  # fmt: skip
 
 NUMBERED = {film_id: n for films in SERIES.values() for n, film_id in films.items()}
@@ -200,6 +204,18 @@ async def test_reordered_words_answer_only_when_they_are_the_same_words(
         assert "midnight-deserts-2001" in {c.id for c in answer.suggestions}
     else:
         assert await found(svc, text) == film_id
+
+
+async def test_two_typos_find_a_film_only_when_nothing_else_comes_near(
+    svc: CreditsService,
+) -> None:
+    assert await found(svc, "secret kkng vallvy") == "secret-king-valley-2023"
+    # Lucky Tiger Queen scores 88, Lucky Tiger Queens 86: a choice to offer, not a guess.
+    answer = await not_found(svc, "lujky tiegr queen")
+    assert [c.id for c in answer.suggestions][:2] == [
+        "lucky-tiger-queen-1957",
+        "lucky-tiger-queens-1960",
+    ]
 
 
 async def test_the_reason_lists_the_series(svc: CreditsService) -> None:

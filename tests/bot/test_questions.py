@@ -54,6 +54,12 @@ from bot.questions import parse_question
         ("Movie 43", "Movie 43", None),
         ("The movie Barbie", "Barbie", None),
         ("I, Robot?", "I, Robot", None),
+        # A title that opens with a preposition is a title, not "<preposition> X".
+        ("Of Mice and Men", "Of Mice and Men", None),
+        ("For a Few Dollars More", "For a Few Dollars More", None),
+        ("In the Mood for Love", "In the Mood for Love", None),
+        ("After 2012", "After 2012", None),
+        ("after credits scene for dune", "dune", None),
     ],
 )
 def test_phrasings(text: str, title: str, year: int | None) -> None:
