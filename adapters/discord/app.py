@@ -25,6 +25,7 @@ from adapters.discord.language import (
     load_chat_settings,
     translator_for,
 )
+from adapters.discord.limits import within_limits
 from adapters.discord.markup import CHOICE_NAME_LIMIT, NO_MENTIONS, plain
 from adapters.discord.replies import (
     DYNAMIC_ITEMS,
@@ -42,7 +43,7 @@ from adapters.discord.sync import sync_at_start
 from bot.i18n import LANGUAGES, N_, NAMES, NP_
 from bot.limits import MAX_QUESTION
 from bot.metrics import METRICS
-from bot.ratelimit import SLOW_DOWN, Decision, RateLimiter, limiter_for
+from bot.ratelimit import RateLimiter, limiter_for
 from bot.render.about import about_document
 from bot.reports import reports_of
 from bot.service import CreditsLookup
@@ -69,30 +70,10 @@ class CreditsTree(app_commands.CommandTree[Any]):
     None: no limit."""
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        """Before any command: the chat's settings into the cache (its language); then
-        refuse commands beyond the rate limits: the first refusal of a burst gets one
-        ephemeral "slow down" reply, the rest none (autocomplete is never limited)."""
+        """Before any command: the chat's settings into the cache (its language); then the
+        rate limits (:func:`adapters.discord.limits.within_limits`)."""
         await load_chat_settings(interaction)
-        if self.limiter is None or interaction.type is discord.InteractionType.autocomplete:
-            return True
-        place = (
-            ("guild", interaction.guild_id)
-            if interaction.guild_id is not None
-            else ("channel", interaction.channel_id)
-        )
-        decision = self.limiter.check(("user", interaction.user.id), place)
-        if decision is Decision.ALLOW:
-            return True
-        log.info("Discord: rate limit: %s for user %s", decision.value, interaction.user.id)
-        if decision is Decision.NOTIFY:
-            text = translator_for(interaction).gettext(SLOW_DOWN)
-            try:
-                await interaction.response.send_message(
-                    text, ephemeral=True, allowed_mentions=NO_MENTIONS
-                )
-            except discord.HTTPException as exc:
-                log.warning("Could not send the slow-down reply: %s", exc)
-        return False
+        return await within_limits(interaction)
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError, /

@@ -25,6 +25,7 @@ from adapters.discord.language import (
     scenes_shown,
     translator_for,
 )
+from adapters.discord.limits import within_limits
 from adapters.discord.markup import (
     BUTTON_LABEL_LIMIT,
     CONTENT_LIMIT,
@@ -299,11 +300,14 @@ async def answer_title(
 
 
 class _Guarded:
-    """Routes a component's failure to the adapter's one error hook."""
+    """Routes a component's failure to the adapter's one error hook; a person pressing
+    buttons or menus beyond the rate limits is refused like a flood of commands."""
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
             await load_chat_settings(interaction)
+            if not await within_limits(interaction):
+                return
             await self.handle(interaction)
         except Exception as exc:
             await report_error(interaction, exc)

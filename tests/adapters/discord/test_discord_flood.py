@@ -15,6 +15,8 @@ from discord_testkit import (
     FakeDiscord,
     Harness,
     command_payload,
+    component_payload,
+    custom_ids,
 )
 
 import adapters.discord.runner as runner
@@ -59,6 +61,32 @@ async def test_one_person_flooding_gets_one_ephemeral_slow_down_and_others_are_a
     _, other = await bot.command("credits", "iron man", user_id=OTHER_USER_ID)
     assert "Iron Man" in str(other.body)
     assert await bot.autocomplete("credits", "iron")
+
+
+async def test_buttons_count_against_the_same_limits_as_commands(
+    make_bot: MakeBot, service: Any
+) -> None:
+    """Pressing the buttons under an answer over and over is a flood like any other."""
+    limiter = RateLimiter(Rate(3, 60), Rate(100, 60), platform="discord")
+    bot = await make_bot(service, limiter=limiter)
+    _, reply = await bot.command("credits", "iron man")
+    message = bot.message_of(reply)
+    (recap,) = [i for i in custom_ids(message) if i.startswith("credits:recap:")]
+    for _ in range(2):
+        _, shown = await bot.click(message, recap)
+        assert shown.message_data.get("content") != SLOW_DOWN
+    before = _refusals()
+    _, refused = await bot.click(message, recap)
+    assert refused.body["type"] == 4
+    assert refused.message_data["content"] == SLOW_DOWN
+    assert refused.message_data["flags"] & EPHEMERAL
+    payload = component_payload(message, recap)
+    bot.dispatch(payload)
+    await _no_reply(bot.fake, payload)
+    assert _refusals() == before + 2
+    # Another person's presses are theirs to spend.
+    _, other = await bot.click(message, recap, user_id=OTHER_USER_ID)
+    assert other.message_data.get("content") != SLOW_DOWN
 
 
 async def test_a_busy_server_is_limited_but_direct_messages_are_not(
