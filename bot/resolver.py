@@ -228,7 +228,8 @@ class Resolver:
             found = await self._exact(normalize(title), split_year_value, typed)
             if found is not None:
                 return found
-        if key.endswith(" 1"):
+        if key.endswith(" 1") and any(c.isalpha() for c in key[:-2]):
+            # "iron man 1" is Iron Man; "2012 one" is not 2012 (never digits alone)
             found = await self._exact(key[:-2], year, typed)
             if found is not None:
                 return found

@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dotenv import dotenv_values
 from dotenv.parser import parse_stream
@@ -79,6 +80,36 @@ def _positive(env: Mapping[str, str], key: str, default: int) -> int:
     return value
 
 
+def _seconds(env: Mapping[str, str], key: str, default: float) -> float:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{key} must be a number of seconds, not {raw!r}") from None
+    if not 0 < value <= 600:
+        raise ConfigError(f"{key} must be more than 0 and at most 600 seconds, not {raw}")
+    return value
+
+
+def _telegram(merged: Mapping[str, str]) -> dict[str, Any]:
+    """The ``telegram_*`` settings."""
+    return {
+        "telegram_token": _secret(merged, "TELEGRAM_BOT_TOKEN"),
+        "telegram_api_base_url": merged.get("TELEGRAM_API_BASE_URL", "").strip()
+        or "https://api.telegram.org/bot",
+        "telegram_webhook_url": merged.get("TELEGRAM_WEBHOOK_URL", "").strip() or None,
+        "telegram_webhook_listen": merged.get("TELEGRAM_WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
+        "telegram_webhook_port": _int(merged, "TELEGRAM_WEBHOOK_PORT", 8443) or 8443,
+        "telegram_webhook_secret": _secret(merged, "TELEGRAM_WEBHOOK_SECRET"),
+        "telegram_drop_pending_after": _int(merged, "TELEGRAM_DROP_PENDING_AFTER", 900) or 0,
+        "telegram_workers": _positive(merged, "TELEGRAM_WORKERS", 64),
+        "telegram_chat_queue": _positive(merged, "TELEGRAM_CHAT_QUEUE", 8),
+        "telegram_drain_seconds": _seconds(merged, "TELEGRAM_DRAIN_SECONDS", 8.0),
+    }
+
+
 def _maintainers(raw: str) -> frozenset[str]:
     ids = {item.strip() for item in raw.replace(";", ",").split(",") if item.strip()}
     for item in ids:
@@ -134,6 +165,13 @@ class Settings:
     telegram_drop_pending_after: int = 900
     """Seconds: after a longer downtime the updates sent meanwhile are dropped at start
     (0: always drop them)."""
+    telegram_workers: int = 64
+    """Updates handled at once, over every chat."""
+    telegram_chat_queue: int = 8
+    """Updates of one chat waiting (or running) at once; more are dropped."""
+    telegram_drain_seconds: float = 8.0  # adapters.telegram.runner.DRAIN_SECONDS
+    """At shutdown, how long the updates already taken may still run (the systemd unit's
+    ``TimeoutStopSec`` leaves 10 s more than the default)."""
 
     tmdb_api_token: Secret | None = None
     tmdb_api_base_url: str = "https://api.themoviedb.org"
@@ -225,15 +263,7 @@ class Settings:
             discord_token=_secret(merged, "DISCORD_BOT_TOKEN"),
             discord_guild_id=_int(merged, "DISCORD_GUILD_ID"),
             discord_shards=shards,
-            telegram_token=_secret(merged, "TELEGRAM_BOT_TOKEN"),
-            telegram_api_base_url=merged.get("TELEGRAM_API_BASE_URL", "").strip()
-            or "https://api.telegram.org/bot",
-            telegram_webhook_url=merged.get("TELEGRAM_WEBHOOK_URL", "").strip() or None,
-            telegram_webhook_listen=merged.get("TELEGRAM_WEBHOOK_LISTEN", "").strip()
-            or "127.0.0.1",
-            telegram_webhook_port=_int(merged, "TELEGRAM_WEBHOOK_PORT", 8443) or 8443,
-            telegram_webhook_secret=_secret(merged, "TELEGRAM_WEBHOOK_SECRET"),
-            telegram_drop_pending_after=_int(merged, "TELEGRAM_DROP_PENDING_AFTER", 900) or 0,
+            **_telegram(merged),
             tmdb_api_token=_secret(merged, "TMDB_API_TOKEN"),
             state_url=_secret(merged, "CREDITS_STATE_URL"),
             state_file=Path(sf).expanduser()

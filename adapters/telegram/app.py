@@ -76,7 +76,13 @@ def build_application(
         .token(settings.telegram_token.get())
         .base_url(settings.telegram_api_base_url)
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-        .concurrent_updates(FairUpdateProcessor(rate_limiter_of(settings)))
+        .concurrent_updates(
+            FairUpdateProcessor(
+                rate_limiter_of(settings),
+                max_concurrent=settings.telegram_workers,
+                chat_queue=settings.telegram_chat_queue,
+            )
+        )
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,

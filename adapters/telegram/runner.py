@@ -33,8 +33,9 @@ HEARTBEAT_SECONDS = 60.0
 tell at the next start how long it was down."""
 HEARTBEAT_FILE = "telegram.alive"
 DRAIN_SECONDS = 8.0
-"""At shutdown, how long queued updates may still be answered (systemd's stop timeout
-leaves room for the rest of the shutdown)."""
+"""The default of ``TELEGRAM_DRAIN_SECONDS``: at shutdown, how long queued updates may
+still be answered (systemd's stop timeout leaves room for it and the rest of the
+shutdown)."""
 
 
 def _last_alive(path: Path) -> float | None:
@@ -135,11 +136,13 @@ async def serve(settings: Settings, service: CreditsLookup, stop: asyncio.Event)
         log.info("Telegram bot is stopping")
     finally:
         METRICS.platform_up("telegram", False)
-        await _shut_down(app, heartbeat, alive)
+        await _shut_down(app, heartbeat, alive, settings.telegram_drain_seconds)
     log.info("Telegram bot stopped")
 
 
-async def _shut_down(app: TelegramApp, heartbeat: asyncio.Task[None] | None, alive: Path) -> None:
+async def _shut_down(
+    app: TelegramApp, heartbeat: asyncio.Task[None] | None, alive: Path, drain: float
+) -> None:
     """Stop fetching, let the queued updates finish (at most a drain's time), stop."""
     if heartbeat is not None:
         heartbeat.cancel()
@@ -151,7 +154,7 @@ async def _shut_down(app: TelegramApp, heartbeat: asyncio.Task[None] | None, ali
         await updater.stop()
     processor = app.update_processor
     if isinstance(processor, FairUpdateProcessor) and app.running:
-        await processor.drain(DRAIN_SECONDS)
+        await processor.drain(drain)
     if app.running:
         await app.stop()
     await app.shutdown()

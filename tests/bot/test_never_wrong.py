@@ -277,7 +277,8 @@ async def test_titles_in_any_script_match(svc: CreditsService, text: str, film_i
 
 
 @pytest.mark.parametrize(
-    "text", ["Левиафан 2012", "Ёлки 1917", "東京 9", "Ταινία 2012", "сказка 9"]
+    "text",
+    ["Левиафан 2012", "Ёлки 1917", "東京 9", "Ταινία 2012", "сказка 9", "2012 ONE", "1917 one"],
 )
 async def test_digits_alone_never_match(svc: CreditsService, text: str) -> None:
     answer = await svc.ask(text)

@@ -32,6 +32,10 @@ def test_environment_beats_dotenv(tmp_path: Path) -> None:
     [
         ({"DISCORD_GUILD_ID": "abc"}, "DISCORD_GUILD_ID must be a whole number"),
         ({"DISCORD_SHARDS": "many"}, "DISCORD_SHARDS must be 'auto' or a number"),
+        ({"TELEGRAM_WORKERS": "0"}, "TELEGRAM_WORKERS must be 1 or more"),
+        ({"TELEGRAM_CHAT_QUEUE": "lots"}, "TELEGRAM_CHAT_QUEUE must be a whole number"),
+        ({"TELEGRAM_DRAIN_SECONDS": "soon"}, "TELEGRAM_DRAIN_SECONDS must be a number"),
+        ({"TELEGRAM_DRAIN_SECONDS": "-1"}, "TELEGRAM_DRAIN_SECONDS must be more than 0"),
     ],
 )
 def test_bad_values_are_reported(tmp_path: Path, env: dict[str, str], message: str) -> None:
@@ -95,3 +99,13 @@ def test_review_channels_and_maintainers() -> None:
     assert not Settings().is_maintainer("discord", 11)
     with pytest.raises(ConfigError, match="MAINTAINER_IDS"):
         Settings.from_env({"MAINTAINER_IDS": "slack:1"}, dotenv=Path("/nonexistent/.env"))
+
+
+def test_telegram_queue_settings(tmp_path: Path) -> None:
+    default = Settings.from_env({}, dotenv=tmp_path / "none")
+    assert (default.telegram_workers, default.telegram_chat_queue) == (64, 8)
+    assert default.telegram_drain_seconds == 8.0
+    env = {"TELEGRAM_WORKERS": "16", "TELEGRAM_CHAT_QUEUE": "3", "TELEGRAM_DRAIN_SECONDS": "2.5"}
+    settings = Settings.from_env(env, dotenv=tmp_path / "none")
+    assert (settings.telegram_workers, settings.telegram_chat_queue) == (16, 3)
+    assert settings.telegram_drain_seconds == 2.5

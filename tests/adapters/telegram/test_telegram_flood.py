@@ -13,7 +13,6 @@ import pytest
 from tg_fake_api import FakeBotApi, Updates
 from tg_html import parse
 
-from adapters.telegram import runner
 from adapters.telegram.runner import serve
 from bot.ratelimit import SLOW_DOWN
 from bot.service import CreditsService
@@ -77,6 +76,18 @@ async def test_a_flooding_group_does_not_hold_up_other_chats(
         await asyncio.wait_for(task, 15)
 
 
+def test_the_queue_settings_reach_the_update_processor(tg_settings: Settings) -> None:
+    from adapters.telegram.app import build_application
+    from adapters.telegram.flood import FairUpdateProcessor
+
+    settings = replace(tg_settings, telegram_workers=5, telegram_chat_queue=2)
+    app = build_application(settings, Slow(None))  # type: ignore[arg-type]
+    processor = app.update_processor
+    assert isinstance(processor, FairUpdateProcessor)
+    assert processor.chat_queue == 2
+    assert processor._workers._value == 5
+
+
 async def test_sigterm_with_a_queue_drains_within_the_deadline_and_says_what_it_dropped(
     fake_api: FakeBotApi,
     tg_settings: Settings,
@@ -85,9 +96,11 @@ async def test_sigterm_with_a_queue_drains_within_the_deadline_and_says_what_it_
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(runner, "DRAIN_SECONDS", 0.5)
-    # generous limits, so the group's queue fills, and slow answers, so it stays full
-    settings = replace(tg_settings, rate_chat_burst=1000, rate_person_burst=1000)
+    # generous limits, so the group's queue fills, and slow answers, so it stays full;
+    # half a second to drain (TELEGRAM_DRAIN_SECONDS)
+    settings = replace(
+        tg_settings, rate_chat_burst=1000, rate_person_burst=1000, telegram_drain_seconds=0.5
+    )
     stop = asyncio.Event()
     task = asyncio.create_task(serve(settings, Slow(service), stop))  # type: ignore[arg-type]
     await fake_api.wait_for_method("getUpdates")
