@@ -294,15 +294,17 @@ def vet_source(
     votes: dict[str, Any],
     facts: Facts,
     checked: dict[str, dict[str, Any]],
+    checks: dict[str, dict[str, Any]],
     log: list[str],
 ) -> None:
     """A recorded verdict keeps a source from :mod:`bot.credit_sources`' allow-list, or is
-    re-based on the listing / TMDB's keywords / a checked press page, or becomes unknown."""
+    re-based on the listing / TMDB's keywords / a checked press page, or becomes unknown.
+    ``checked``: the older "none" checks by film id; ``checks``: :func:`read_checks`."""
     credits = record.get("credits") or {}
     verdict = credits.get("verdict", "unknown")
     source = credits.get("source") or ""
     check = checked.get(record["id"])
-    press = checked.get(record.get("imdb_id") or "")
+    press = checks.get(record.get("imdb_id") or "")
     if verdict == "unknown" and press is not None and record.get("imdb_id") not in listings:
         record["credits"] = _check_credits(press)
         label = f"{record['title']} ({record['year']})"
@@ -343,11 +345,10 @@ def vet_source(
         log.append(f"{label}: {verdict} re-based on TMDB keywords")
         return
     if verdict == "none" and check and check.get("finding") == "none":
-        outlet, url = check.get("outlet", ""), check.get("url", "")
-        candidate = f"{outlet} ({url})" if url else outlet
+        candidate = _check_source(check)
         if acceptable(candidate):
             credits["source"] = candidate
-            log.append(f"{label}: none confirmed by {outlet}")
+            log.append(f"{label}: none confirmed by {check.get('outlet', '')}")
             return
     record.pop("credits", None)
     log.append(f"{label}: {verdict} -> unknown (no acceptable source)")
@@ -502,7 +503,6 @@ def main() -> int:
         for r in read_jsonl(path)
     }
     checks = read_checks(args.texts)
-    checked.update(checks)  # press checks by IMDb id, beside the older ones by film id
 
     # 0. Recent wide releases checked against press pages (written for this project).
     releases = args.texts / "releases.jsonl"
@@ -520,7 +520,7 @@ def main() -> int:
         records = list(read_jsonl(path))
         for r in records:
             fix_curated(r, listings, votes, log)
-            vet_source(r, listings, votes, facts, checked, log)
+            vet_source(r, listings, votes, facts, checked, checks, log)
             fill_facts(r, facts.find(r["title"], r["year"], r.get("imdb_id")))
             add_texts(r, texts.find(r["title"], r["year"], r.get("imdb_id")))
             curated_keys.add((normalize(r["title"]), r["year"]))
