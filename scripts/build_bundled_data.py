@@ -1,9 +1,13 @@
 """Build the bundled catalog layers from the shared film facts (a maintainer's tool).
 
 Not run by the tests or at start-up: its outputs are committed text files in ``data/``.
-Run it again when the snapshot or the written texts change::
+Run it again when the snapshot, the checks or the written texts change::
 
-    python scripts/build_bundled_data.py --shared ../shared/data --texts TEXTS_DIR
+    python scripts/build_bundled_data.py --shared ../shared/data [--texts TEXTS_DIR]
+
+Everything it needs besides the shared facts is in the repository: the committed outputs
+are themselves a source of the texts and identified titles they hold, so a run without
+``--texts`` reproduces them (``git diff`` stays empty) and a run with new inputs only adds.
 
 Inputs:
 
@@ -13,11 +17,16 @@ Inputs:
 - ``SHARED/facts.jsonl.gz``: facts only (ids, runtime, directors, writers, box office,
   ratings, TMDB stinger keywords), each with the dataset it came from;
 - ``TEXTS_DIR/recaps-*.jsonl`` and ``TEXTS_DIR/synopses-*.jsonl``: synopses, recaps and
-  aliases written for this project (in our own words);
-- ``TEXTS_DIR/verify-none-*.jsonl`` and ``TEXTS_DIR/press-checked.jsonl``: what an
-  accepted listing or press page says about a film's credits (outlet, URL, finding);
+  aliases written for this project (in our own words); those the committed files already
+  hold are kept either way;
+- ``data/checks/*.jsonl`` (committed; and ``TEXTS_DIR/press-checked.jsonl``,
+  ``TEXTS_DIR/verify-none-*.jsonl``): what an accepted listing or press page says about a
+  film's credits, one finding a line (title, year, IMDb id where known, outlet, URL,
+  finding, kinds; for a film the facts file lacks, the directors and runtime a page gave,
+  with that page);
 - ``TEXTS_DIR/ids-identified.jsonl``: titles and years of listed IMDb ids the facts file
-  lacks, each matched in public film tables (the evidence named per line);
+  lacks, each matched in public film tables (the evidence named per line); without it, the
+  ones ``data/listing/aftercredits.jsonl`` already holds;
 - ``TEXTS_DIR/releases.jsonl``: recent wide releases, each fact with the page behind it.
 
 Outputs (all validated by the record parser before they are written):
@@ -61,6 +70,8 @@ from bot.normalize import normalize  # noqa: E402
 from bot.records import film_from_record, film_to_record, slugify  # noqa: E402
 
 DATA = ROOT / "data"
+CHECKS = DATA / "checks"
+"""Committed findings of accepted listings and press pages (inputs, not catalog files)."""
 SNAPSHOT_DATE = "2026-08-22"
 LISTING_SOURCE = f"aftercredits.com stinger listing (Kometa-Team/AfterCredits map), {SNAPSHOT_DATE}"
 TMDB_SOURCE = "TMDB keywords (duringcreditsstinger / aftercreditsstinger), via The Movies Dataset"
@@ -119,12 +130,26 @@ def box_office(usd: float) -> str:
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    for _, record in read_numbered(path):
+        yield record
+
+
+def read_numbered(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each line; a line that is not a JSON object stops the
+    run with its file and line."""
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as handle:  # type: ignore[operator]
-        for line in handle:
+        for n, line in enumerate(handle, 1):
             line = line.strip()
-            if line and not line.startswith("//"):
-                yield json.loads(line)
+            if not line or line.startswith("//"):
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(f"{path}:{n}: not JSON ({exc.msg})") from None
+            if not isinstance(record, dict):
+                raise DataError(f"{path}:{n}: not a JSON object")
+            yield n, record
 
 
 def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
@@ -200,14 +225,19 @@ def fill_facts(record: dict[str, Any], facts: dict[str, Any] | None) -> None:
         record["sources"] = sources
 
 
+TEXT_FIELDS = ("synopsis", "recap", "original_title", "aliases")
+
+
 class Texts:
     """Synopses, recaps and aliases written for this project, matched to films."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path | None) -> None:
         self.by_imdb: dict[str, dict[str, Any]] = {}
         self.by_key: dict[tuple[str, int], dict[str, Any]] = {}
         self.recaps: list[dict[str, Any]] = []
         self.used: set[int] = set()
+        if folder is None:
+            return
         synopsis_files = sorted(folder.glob("synopses-*.reviewed.jsonl")) or sorted(
             folder.glob("synopses-*.jsonl")
         )
@@ -220,6 +250,29 @@ class Texts:
                 if key not in self.by_key:
                     self.by_key[key] = r
                     self.recaps.append(r)
+
+    def keep_committed(self, paths: Iterable[Path]) -> None:
+        """Take the texts the committed output files hold, where the folder has none for
+        that film: a run without the written texts at hand loses nothing."""
+        for path in paths:
+            for r in read_jsonl(path):
+                text = {k: r[k] for k in TEXT_FIELDS if r.get(k)}
+                sourced = r.get("sources") or {}
+                for k in ("languages", "directors", "runtime_minutes"):
+                    if r.get(k) and k not in sourced:  # written with the texts, not looked up
+                        text[k] = r[k]
+                if not text:
+                    continue
+                text.update(title=r["title"], year=r["year"])
+                key = (normalize(r["title"]), r["year"])
+                if r.get("recap"):
+                    if key not in self.by_key:
+                        self.by_key[key] = text
+                        self.recaps.append(text)
+                elif r.get("imdb_id") and r["imdb_id"] not in self.by_imdb:
+                    self.by_imdb[r["imdb_id"]] = text
+                elif not r.get("imdb_id") and key not in self.by_key:
+                    self.by_key[key] = text
 
     def find(self, title: str, year: int, imdb_id: str | None) -> dict[str, Any] | None:
         key = normalize(title)
@@ -304,7 +357,7 @@ def vet_source(
     verdict = credits.get("verdict", "unknown")
     source = credits.get("source") or ""
     check = checked.get(record["id"])
-    press = checks.get(record.get("imdb_id") or "")
+    press = find_check(checks, record)
     if verdict == "unknown" and press is not None and record.get("imdb_id") not in listings:
         record["credits"] = _check_credits(press)
         label = f"{record['title']} ({record['year']})"
@@ -401,16 +454,45 @@ def write_releases(path: Path, identified: list[dict[str, Any]], log: list[str])
 FINDINGS = ("none", "during", "after", "both")
 
 
-def read_checks(folder: Path) -> dict[str, dict[str, Any]]:
-    """Definite findings of accepted listings and press pages, by IMDb id."""
-    path = folder / "press-checked.jsonl"
-    if not path.is_file():
-        return {}
-    return {
-        r["imdb_id"]: r
-        for r in read_jsonl(path)
-        if r.get("finding") in FINDINGS and acceptable(_check_source(r))
-    }
+def read_checks(folder: Path | None) -> dict[str, dict[str, Any]]:
+    """Definite findings of accepted listings and press pages (``data/checks/*.jsonl``,
+    then the texts folder's ``press-checked.jsonl``), by IMDb id, or by ``title (year)``
+    for a film without one. A line with an unaccepted outlet or no clear finding is left
+    out; two lines for one film that disagree leave it out (neither is recorded)."""
+    paths = sorted(CHECKS.glob("*.jsonl"))
+    if folder is not None and (folder / "press-checked.jsonl").is_file():
+        paths.append(folder / "press-checked.jsonl")
+    found: dict[str, dict[str, Any]] = {}
+    disputed: set[str] = set()
+    for path in paths:
+        for n, r in read_numbered(path):
+            if not r.get("title") or not isinstance(r.get("year"), int):
+                raise DataError(f"{path}:{n}: a check needs a title and a year")
+            if r.get("finding") not in FINDINGS or not acceptable(_check_source(r)):
+                continue
+            key = r.get("imdb_id") or check_key(r["title"], r["year"])
+            if key in found and found[key]["finding"] != r["finding"]:
+                disputed.add(key)
+            found.setdefault(key, r)
+    return {k: r for k, r in found.items() if k not in disputed}
+
+
+def check_key(title: str, year: int) -> str:
+    """How a check without an IMDb id is filed."""
+    return f"{normalize(title)}|{year}"
+
+
+def find_check(checks: dict[str, dict[str, Any]], record: dict[str, Any]) -> dict[str, Any] | None:
+    """The check for a record: by IMDb id, else by title within a year."""
+    if record.get("imdb_id") and record["imdb_id"] in checks:
+        return checks[record["imdb_id"]]
+    for d in (0, -1, 1):
+        check = checks.get(check_key(record["title"], record["year"] + d))
+        if check is not None and not (
+            record.get("imdb_id") and check.get("imdb_id") not in (None, record["imdb_id"])
+        ):
+            return check
+    return None
 
 
 def _check_source(check: dict[str, Any]) -> str:
@@ -426,11 +508,33 @@ def _check_credits(check: dict[str, Any]) -> dict[str, Any]:
     return credits
 
 
+def _facts_from_check(record: dict[str, Any], check: dict[str, Any]) -> None:
+    """A film the facts file lacks: the IMDb id, directors and runtime the check gives,
+    each named after the page that stated it."""
+    if check.get("imdb_id"):
+        record["imdb_id"] = check["imdb_id"]
+    page = check.get("facts_url")
+    if not page:
+        return
+    sources = {}
+    for field in ("directors", "runtime_minutes"):
+        if check.get(field):
+            record[field] = check[field]
+            sources[field] = page
+    if sources:
+        record["sources"] = sources
+
+
 def write_press_checked(
-    checks: dict[str, dict[str, Any]], facts: Facts, texts: Texts, log: list[str]
+    checks: dict[str, dict[str, Any]],
+    facts: Facts,
+    texts: Texts,
+    listings: dict[str, Any],
+    log: list[str],
 ) -> None:
     """``data/press-checked.jsonl``: the checked films no other curated file holds (those
-    that one holds take the finding there, in :func:`vet_source`)."""
+    that one holds take the finding there, in :func:`vet_source`) and the listing does
+    not list (it is the stronger source)."""
     held_imdb: set[str] = set()
     held_keys: set[tuple[str, int]] = set()
     for path in curated_files():
@@ -440,29 +544,43 @@ def write_press_checked(
             held_imdb.add(r.get("imdb_id") or "")
             held_keys.update((normalize(r["title"]), r["year"] + d) for d in (-1, 0, 1))
     out = []
-    for imdb_id, check in sorted(checks.items()):
-        row = facts.by_imdb.get(imdb_id)
-        if row is None or imdb_id in held_imdb:
-            continue
-        title, year = " ".join(str(row["title"]).split()), row["year"]
-        if (normalize(title), year) in held_keys:
+    for check in sorted(checks.values(), key=lambda c: (c["year"], c["title"])):
+        imdb_id = check.get("imdb_id")
+        # A check without an IMDb id is a film the facts file lacks (the gatherer looked).
+        row = facts.by_imdb.get(imdb_id) if imdb_id else None
+        title, year = (row["title"], row["year"]) if row else (check["title"], check["year"])
+        title = " ".join(str(title).split())
+        keys = {(normalize(title), year), (normalize(check["title"]), check["year"])}
+        if imdb_id in held_imdb or imdb_id in listings or keys & held_keys:
             continue
         r: dict[str, Any] = {"id": slugify(title, year), "title": title, "year": year}
+        if row is None:
+            _facts_from_check(r, check)
+        elif imdb_id:
+            r["imdb_id"] = imdb_id
         fill_facts(r, row)
         add_texts(r, texts.find(title, year, imdb_id))
+        add_texts(r, {k: check[k] for k in ("synopsis",) if check.get(k)})
         r["credits"] = _check_credits(check)
+        held_keys.update((normalize(title), year + d) for d in (-1, 0, 1))
+        held_imdb.add(imdb_id or "")
         out.append(r)
     out.sort(key=lambda r: (r["year"], r["title"]))
     n = write_jsonl(DATA / "press-checked.jsonl", out)
     log.append(f"data/press-checked.jsonl: {n} films")
 
 
-def identified_titles(folder: Path, facts: Facts) -> list[dict[str, Any]]:
+def identified_titles(folder: Path | None, facts: Facts) -> list[dict[str, Any]]:
     """Title rows for listed IMDb ids the facts file lacks; a row whose title and year the
-    facts file gives to another IMDb id is left out (one of the two ids would be wrong)."""
-    path = folder / "ids-identified.jsonl"
-    if not path.is_file():
-        return []
+    facts file gives to another IMDb id is left out (one of the two ids would be wrong).
+    Without the texts folder: the identified films the committed listing file holds."""
+    path = folder / "ids-identified.jsonl" if folder is not None else None
+    if path is None or not path.is_file():
+        return [
+            {k: r[k] for k in ("imdb_id", "title", "year", "directors") if r.get(k)}
+            for r in read_jsonl(DATA / "listing" / "aftercredits.jsonl")
+            if (r.get("sources") or {}).get("year") == IDENTIFIED_SOURCE
+        ]
     rows = []
     for r in read_jsonl(path):
         if r.get("kind") != "film" or not isinstance(r.get("year"), int) or not r.get("title"):
@@ -489,27 +607,28 @@ def curated_files() -> list[Path]:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--shared", type=Path, required=True)
-    p.add_argument("--texts", type=Path, required=True)
+    p.add_argument("--texts", type=Path, help="folder of written texts and checks (optional)")
     args = p.parse_args()
     shared: Path = args.shared
+    folder: Path | None = args.texts
     facts = Facts(shared / "facts.jsonl.gz")
-    texts = Texts(args.texts)
+    texts = Texts(folder)
+    texts.keep_committed([*curated_files(), *sorted((DATA / "listing").glob("*.jsonl"))])
     listings = read_map(shared / "aftercredits.yml")
     votes = read_map(shared / "aftercredits-2026-08-09-votes.yml")
     log: list[str] = []
     checked = {
         r["id"]: r
-        for path in sorted(args.texts.glob("verify-none-*.jsonl"))
+        for path in (sorted(folder.glob("verify-none-*.jsonl")) if folder else [])
         for r in read_jsonl(path)
     }
-    checks = read_checks(args.texts)
+    checks = read_checks(folder)
 
     # 0. Recent wide releases checked against press pages (written for this project).
-    releases = args.texts / "releases.jsonl"
-    identified = identified_titles(args.texts, facts)
-    if releases.is_file():
-        write_releases(releases, identified, log)
-    write_press_checked(checks, facts, texts, log)
+    identified = identified_titles(folder, facts)
+    if folder is not None and (folder / "releases.jsonl").is_file():
+        write_releases(folder / "releases.jsonl", identified, log)
+    write_press_checked(checks, facts, texts, listings, log)
 
     # 1. Curated files: contradictions re-examined, facts filled, texts added.
     curated_keys: set[tuple[str, int]] = set()
