@@ -38,8 +38,8 @@ Outputs (all validated by the record parser before they are written):
 - ``data/listing/aftercredits.jsonl``: every identifiable film of the listing that no
   curated file holds; ``data/listing/tmdb-keywords.jsonl``: the films TMDB's keywords
   tag that neither holds;
-- ``data/press-checked.jsonl``: films no other file records whose credits an accepted
-  listing or press page settles (``press-checked.jsonl``);
+- ``data/listing/press-checked.jsonl``: films no other file records whose credits an
+  accepted listing or press page settles (the checks above);
 - ``data/widely-seen.jsonl``: films with a written recap that are in neither (their credits
   not yet recorded);
 - ``data/known/films.jsonl``: the openly licensed known films (Wikipedia- and TMDB-derived
@@ -531,14 +531,15 @@ def write_press_checked(
     texts: Texts,
     listings: dict[str, Any],
     log: list[str],
-) -> None:
-    """``data/press-checked.jsonl``: the checked films no other curated file holds (those
-    that one holds take the finding there, in :func:`vet_source`) and the listing does
-    not list (it is the stronger source)."""
+) -> set[tuple[str, int]]:
+    """``data/listing/press-checked.jsonl``: the checked films no curated file holds
+    (those take the finding there, in :func:`vet_source`) and the listing does not list
+    (it is the stronger source). Returns the (normalised title, year) it wrote."""
     held_imdb: set[str] = set()
     held_keys: set[tuple[str, int]] = set()
-    for path in curated_files():
-        if path.name in ("press-checked.jsonl", "widely-seen.jsonl"):
+    others = [DATA / "listing" / "aftercredits.jsonl", DATA / "listing" / "tmdb-keywords.jsonl"]
+    for path in [*curated_files(), *others]:
+        if path.name == "widely-seen.jsonl" or not path.is_file():
             continue
         for r in read_jsonl(path):
             held_imdb.add(r.get("imdb_id") or "")
@@ -566,8 +567,9 @@ def write_press_checked(
         held_imdb.add(imdb_id or "")
         out.append(r)
     out.sort(key=lambda r: (r["year"], r["title"]))
-    n = write_jsonl(DATA / "press-checked.jsonl", out)
-    log.append(f"data/press-checked.jsonl: {n} films")
+    n = write_jsonl(DATA / "listing" / "press-checked.jsonl", out)
+    log.append(f"data/listing/press-checked.jsonl: {n} films")
+    return {(normalize(r["title"]), r["year"]) for r in out}
 
 
 def identified_titles(folder: Path | None, facts: Facts) -> list[dict[str, Any]]:
@@ -628,7 +630,7 @@ def main() -> int:
     identified = identified_titles(folder, facts)
     if folder is not None and (folder / "releases.jsonl").is_file():
         write_releases(folder / "releases.jsonl", identified, log)
-    write_press_checked(checks, facts, texts, listings, log)
+    press_keys = write_press_checked(checks, facts, texts, listings, log)
 
     # 1. Curated files: contradictions re-examined, facts filled, texts added.
     curated_keys: set[tuple[str, int]] = set()
@@ -685,7 +687,7 @@ def main() -> int:
             r["sources"] = {"year": IDENTIFIED_SOURCE, **(r.get("sources") or {})}
         fill_facts(r, facts.by_imdb.get(r["imdb_id"]))
         add_texts(r, texts.find(r["title"], r["year"], r["imdb_id"]))
-    listing_keys = {(normalize(r["title"]), r["year"]) for r in listed}
+    listing_keys = {(normalize(r["title"]), r["year"]) for r in listed} | press_keys
     listing_imdb = {r["imdb_id"] for r in listed}
     n = write_jsonl(DATA / "listing" / "aftercredits.jsonl", listed)
     print(f"data/listing/aftercredits.jsonl: {n} films", file=sys.stderr)

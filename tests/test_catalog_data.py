@@ -206,3 +206,56 @@ async def test_each_franchise_is_answered(service: CreditsService, query: str, t
     answer = await service.ask(query)
     assert isinstance(answer, Found), f"{query!r} -> {answer}"
     assert normalize(answer.film.title) == normalize(title)
+
+
+CHECK_FINDINGS = {"none", "during", "after", "both"}
+
+
+def _checks() -> list[tuple[str, dict[str, Any]]]:
+    import json
+
+    out = []
+    for path in sorted((DATA / "checks").glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip() and not line.startswith("//"):
+                out.append((f"{path.name}:{n}", json.loads(line)))
+    return out
+
+
+def test_press_checks_are_well_formed_and_from_accepted_outlets() -> None:
+    """``data/checks/``: what an accepted outlet's page says, with the page."""
+    checks = _checks()
+    assert len(checks) >= 40
+    for where, c in checks:
+        assert isinstance(c.get("title"), str) and c["title"].strip(), where
+        assert isinstance(c.get("year"), int) and 1890 <= c["year"] <= 2030, where
+        assert c.get("finding") in CHECK_FINDINGS, where
+        assert str(c.get("url", "")).startswith(("https://", "http://")), where
+        source = f"{c.get('outlet', '')} ({c['url']})"
+        assert acceptable(source), f"{where}: {source!r} is not an accepted outlet"
+        assert c.get("imdb_id") is None or str(c["imdb_id"]).startswith("tt"), where
+
+
+def test_every_press_check_is_in_the_catalog_with_its_finding(
+    bundled_films: list[Located],
+) -> None:
+    """Each check reaches the catalog: the film is there with the page's finding, unless
+    aftercredits.com's listing holds it (the stronger source) and says something else."""
+    by_imdb = {x.film.imdb_id: x.film for x in bundled_films if x.film.imdb_id}
+    by_key = {(normalize(x.film.title), x.film.year): x.film for x in bundled_films}
+    listed = read_map(DATA / "sources" / "aftercredits.yml")
+    for where, c in _checks():
+        film = by_imdb.get(c.get("imdb_id") or "") or next(
+            (
+                f
+                for d in (0, -1, 1)
+                if (f := by_key.get((normalize(c["title"]), c["year"] + d))) is not None
+            ),
+            None,
+        )
+        assert film is not None, f"{where}: {c['title']} ({c['year']}) is not in the catalog"
+        if film.imdb_id in listed:
+            continue
+        assert film.credits.verdict.value == c["finding"], (
+            f"{where}: {film.label} is {film.credits.verdict.value}, the page says {c['finding']}"
+        )
