@@ -19,6 +19,9 @@ class Verdict(StrEnum):
     DURING = "during"
     AFTER = "after"
     BOTH = "both"
+    SOME = "some"
+    """Something during or after the credits, and where is not recorded (a listing that
+    names the film without a position): worth staying to the very end."""
     UNKNOWN = "unknown"
 
     @property
@@ -28,7 +31,8 @@ class Verdict(StrEnum):
 
     @property
     def has_scenes(self) -> bool:
-        return self in (Verdict.DURING, Verdict.AFTER, Verdict.BOTH)
+        """Something is there (a scene or another extra)."""
+        return self in (Verdict.DURING, Verdict.AFTER, Verdict.BOTH, Verdict.SOME)
 
 
 class Position(StrEnum):
@@ -84,8 +88,8 @@ ids, translated where they are shown."""
 @dataclass(frozen=True, slots=True)
 class OnlyExtras:
     """What a film has in its credits when it has extras but no scene: the kinds, and
-    where they come (``during``, ``after`` or ``both``). Language-neutral: the renderer
-    puts it into words."""
+    where they come (``during``, ``after``, ``both``, or ``some`` when where is not
+    recorded). Language-neutral: the renderer puts it into words."""
 
     kinds: tuple[str, ...]
     where: str
@@ -100,7 +104,7 @@ class OnlyExtras:
         """The value of :attr:`code`, or None for anything else."""
         where, sep, kinds = (code or "").partition(":")
         names = tuple(k for k in kinds.split(",") if k)
-        if not sep or where not in ("during", "after", "both") or not names:
+        if not sep or where not in ("during", "after", "both", "some") or not names:
             return None
         if not all(k in NOT_A_SCENE for k in names):
             return None
@@ -121,10 +125,12 @@ def only_extras(credits: Credits) -> OnlyExtras | None:
             Verdict.AFTER: {Position.AFTER},
             Verdict.BOTH: {Position.DURING, Position.AFTER},
         }.get(credits.verdict, set())
-    if not kinds or not positions or not kinds <= NOT_A_SCENE:
+    if not kinds or not kinds <= NOT_A_SCENE:
         return None
-    where = "during" if Position.DURING in positions else "after"
     kept = tuple(sorted(k for k in kinds if k))
+    if not positions:
+        return OnlyExtras(kept, "some") if credits.verdict is Verdict.SOME else None
+    where = "during" if Position.DURING in positions else "after"
     return OnlyExtras(kept, "both" if len(positions) == 2 else where)
 
 

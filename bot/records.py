@@ -207,7 +207,9 @@ def _credits(rec: _Record) -> Credits:
     if verdict.recorded and source is None:
         raise rec.fail(f"verdict '{verdict}' needs a 'source'")
     if extras and not verdict.has_scenes:
-        raise rec.fail(f"credits 'extras' need a verdict during, after or both, not {verdict}")
+        raise rec.fail(
+            f"credits 'extras' need a verdict during, after, both or some, not {verdict}"
+        )
     return Credits(
         verdict=verdict,
         scenes=tuple(scenes),
@@ -225,6 +227,11 @@ def _check_positions(rec: _Record, verdict: Verdict, scenes: list[Scene]) -> Non
         raise rec.fail("an 'unknown' verdict cannot list scenes")
     if verdict is Verdict.NONE and scenes:
         raise rec.fail("verdict 'none' contradicts the listed scenes")
+    if verdict is Verdict.SOME and scenes:
+        raise rec.fail(
+            "verdict 'some' means where is not recorded; scenes say where "
+            "(use during, after or both)"
+        )
     if verdict is Verdict.DURING and Position.AFTER in positions:
         raise rec.fail("verdict 'during' but a scene is after the credits")
     if verdict is Verdict.AFTER and Position.DURING in positions:

@@ -322,11 +322,6 @@ def fix_curated(
     listing = listings[imdb_id]
     new = credits_record(listing, LISTING_SOURCE, votes.get(imdb_id))
     label = f"{record['title']} ({record['year']})"
-    if new is None:
-        if verdict == "none":  # listed with no position: something is there, where unknown
-            record.pop("credits", None)
-            log.append(f"{label}: none -> unknown (listed without a position)")
-        return
     record["credits"] = new
     log.append(f"{label}: {verdict} -> {new['verdict']} {new.get('extras', [])}")
 
@@ -380,15 +375,14 @@ def vet_source(
         return
     if imdb_id in listings and verdict != "none":
         new = credits_record(listings[imdb_id], LISTING_SOURCE, votes.get(imdb_id))
-        if new is not None:
-            positions = {s["position"] for s in credits.get("scenes") or []}
-            allowed = {"during": {"during"}, "after": {"after"}, "both": {"during", "after"}}
-            keep = positions and positions <= allowed[new["verdict"]]
-            if keep and (new["verdict"] != "both" or positions == {"during", "after"}):
-                new["scenes"] = credits["scenes"]
-            record["credits"] = new
-            log.append(f"{label}: {verdict} re-based on the listing -> {new['verdict']}")
-            return
+        positions = {s["position"] for s in credits.get("scenes") or []}
+        allowed = {"during": {"during"}, "after": {"after"}, "both": {"during", "after"}}
+        keep = positions and positions <= allowed.get(new["verdict"], set())
+        if keep and (new["verdict"] != "both" or positions == {"during", "after"}):
+            new["scenes"] = credits["scenes"]
+        record["credits"] = new
+        log.append(f"{label}: {verdict} re-based on the listing -> {new['verdict']}")
+        return
     row = facts.find(record["title"], record["year"], imdb_id)
     stinger = (row or {}).get("stinger") or {}
     tmdb = {p for p in ("during", "after") if stinger.get(p)}

@@ -58,6 +58,7 @@ VERDICT_COLOURS: dict[Verdict, discord.Colour] = {
     Verdict.DURING: discord.Colour(0xF1C40F),  # gold: stay for the middle
     Verdict.AFTER: discord.Colour(0x2ECC71),  # green: stay to the end
     Verdict.BOTH: discord.Colour(0x1ABC9C),  # teal: stay for both
+    Verdict.SOME: discord.Colour(0x27AE60),  # dark green: stay to the end, where unknown
     Verdict.UNKNOWN: discord.Colour(0x34495E),  # slate: not recorded
 }
 NEUTRAL_COLOUR = discord.Colour(0x5865F2)

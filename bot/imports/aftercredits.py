@@ -117,14 +117,16 @@ class Listing:
     line: int
 
     @property
-    def verdict(self) -> Verdict | None:
+    def verdict(self) -> Verdict:
+        """The listing names films with something during or after the credits: without a
+        position tag, that something is all it says (``some``)."""
         if self.positions == {Position.DURING, Position.AFTER}:
             return Verdict.BOTH
         if self.positions == {Position.DURING}:
             return Verdict.DURING
         if self.positions == {Position.AFTER}:
             return Verdict.AFTER
-        return None
+        return Verdict.SOME
 
 
 def _tags(raw: str) -> list[str]:
@@ -199,14 +201,9 @@ def worth_staying(listing: Listing) -> dict[str, int] | None:
     return {"yes": yes, "votes": listing.votes}
 
 
-def credits_record(
-    listing: Listing, source: str, votes: Listing | None = None
-) -> dict[str, Any] | None:
-    """The ``credits`` object of a listing (None when the listing gives no position)."""
-    verdict = listing.verdict
-    if verdict is None:
-        return None
-    record: dict[str, Any] = {"verdict": verdict.value}
+def credits_record(listing: Listing, source: str, votes: Listing | None = None) -> dict[str, Any]:
+    """The ``credits`` object of a listing (verdict ``some`` when it gives no position)."""
+    record: dict[str, Any] = {"verdict": listing.verdict.value}
     if listing.kinds:
         record["extras"] = list(listing.kinds)
     worth = worth_staying(votes or listing)
@@ -243,6 +240,7 @@ def _agrees(film: Film, listing: Listing) -> bool:
         Verdict.DURING: {Position.DURING},
         Verdict.AFTER: {Position.AFTER},
         Verdict.BOTH: {Position.DURING, Position.AFTER},
+        Verdict.SOME: {Position.DURING, Position.AFTER},
     }[film.credits.verdict]
     return bool(listing.positions <= allowed) and (
         bool(listing.positions) or film.credits.verdict is not Verdict.NONE
@@ -320,9 +318,8 @@ class _Merge:
                 self._check_held(holder.film, listing)
                 continue
             credits = credits_record(listing, self.source, self.votes.get(imdb_id))
-            if credits is None:
+            if not listing.positions:
                 self.report.no_position.append(imdb_id)
-                continue
             record: dict[str, Any] | None = None
             if imdb_id in lower:
                 record = self._from_base(*lower[imdb_id], credits["verdict"])

@@ -447,6 +447,7 @@ _POSITIONS = {
     Verdict.DURING: frozenset({"during"}),
     Verdict.AFTER: frozenset({"after"}),
     Verdict.BOTH: frozenset({"during", "after"}),
+    Verdict.SOME: frozenset({"during", "after"}),  # where is not recorded: either
 }
 
 

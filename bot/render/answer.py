@@ -61,6 +61,8 @@ def verdict_words(verdict: Verdict, t: Translator = ENGLISH) -> str:
             return t.gettext("scene after the credits")
         case Verdict.BOTH:
             return t.gettext("scenes during and after the credits")
+        case Verdict.SOME:
+            return t.gettext("something during or after the credits")
         case _:
             return t.gettext("not recorded yet")
 
@@ -76,6 +78,8 @@ def choice_words(choice: Choice, t: Translator = ENGLISH) -> str:
         return t.gettext("only {extras} during the credits, no scene", extras=words)
     if extras.where == "after":
         return t.gettext("only {extras} after the credits, no scene", extras=words)
+    if extras.where == "some":
+        return t.gettext("only {extras} in the credits, no scene", extras=words)
     return t.gettext("only {extras} during and after the credits, no scene", extras=words)
 
 
@@ -85,6 +89,8 @@ def _only_extras_headline(extras: OnlyExtras, t: Translator) -> str:
         return t.gettext("Yes — only {extras} during the credits, no scene", extras=words)
     if extras.where == "after":
         return t.gettext("Yes — only {extras} after the credits, no scene", extras=words)
+    if extras.where == "some":
+        return t.gettext("Yes — only {extras} in the credits, no scene", extras=words)
     return t.gettext("Yes — only {extras} during and after the credits, no scene", extras=words)
 
 
@@ -100,6 +106,10 @@ def verdict_headline(credits: Credits, t: Translator = ENGLISH) -> str:
     if extras is not None:
         return _only_extras_headline(extras, t)
     listed = _listed(credits.extras, t) if not credits.scenes and credits.extras else None
+    if verdict is Verdict.SOME:  # a listing names the film without saying where
+        if listed:
+            return t.gettext("Yes — {extras} during or after the credits", extras=listed)
+        return t.gettext("Yes — something during or after the credits")
     if verdict is Verdict.BOTH:
         if during and after:
             return t.ngettext(
@@ -154,6 +164,12 @@ def stay_advice(credits: Credits, t: Translator = ENGLISH) -> str:
                 "stay if you want to see it.",
                 extras=words,
             )
+        if extras.where == "some":
+            return t.gettext(
+                "There is only {extras} in the credits, no scene to wait for: "
+                "stay if you want to see it.",
+                extras=words,
+            )
         return t.gettext(
             "There is only {extras} during and after the credits, no scene to wait for: "
             "stay if you want to see it.",
@@ -168,6 +184,11 @@ def stay_advice(credits: Credits, t: Translator = ENGLISH) -> str:
             return t.gettext("Stay for the mid-credits scene; nothing comes after the credits.")
         case Verdict.AFTER | Verdict.BOTH:
             return t.gettext("Stay until the very end of the credits.")
+        case Verdict.SOME:
+            return t.gettext(
+                "Where it comes is not recorded: stay until the very end of the credits "
+                "so as not to miss it."
+            )
         case _:
             return t.gettext(UNKNOWN_DETAIL)
 

@@ -20,6 +20,7 @@ _VERDICT_COLOUR = {
     Verdict.DURING: "32",
     Verdict.AFTER: "32",
     Verdict.BOTH: "32",
+    Verdict.SOME: "32",
     Verdict.UNKNOWN: "36",
 }
 

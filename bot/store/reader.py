@@ -220,9 +220,7 @@ class CatalogReader:
         return {
             "films": total,
             "with_credits": total - verdicts.get("unknown", 0),
-            "verdicts": {
-                v: verdicts.get(v, 0) for v in ("none", "during", "after", "both", "unknown")
-            },
+            "verdicts": {v.value: verdicts.get(v.value, 0) for v in Verdict},
             "sources": {str(s): int(n) for s, n in sources},
             "coverage": overall,
             "since_1980_with_verdict": {

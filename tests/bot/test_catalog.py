@@ -52,6 +52,12 @@ def good(**extra: Any) -> dict[str, Any]:
             "'unknown' verdict cannot list scenes",
         ),
         (
+            good(credits={"verdict": "some", "source": "s", "scenes": [{"position": "after"}]}),
+            "verdict 'some' means where is not recorded",
+        ),
+        (good(credits={"verdict": "some"}), "needs a 'source'"),
+        (good(credits={"verdict": "none", "source": "s", "extras": ["bonus"]}), "'extras' need"),
+        (
             good(credits={"verdict": "after", "source": "s", "scenes": [{"position": "end"}]}),
             "position must be",
         ),

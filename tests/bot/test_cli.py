@@ -118,7 +118,7 @@ def test_db_stats_json(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == EXIT_OK
     stats = json.loads(out)
     assert stats["films"] >= 41 and stats["with_credits"] <= stats["films"]
-    assert set(stats["verdicts"]) == {"none", "during", "after", "both", "unknown"}
+    assert set(stats["verdicts"]) == {"none", "during", "after", "both", "some", "unknown"}
 
 
 def test_db_build_validate_and_import(

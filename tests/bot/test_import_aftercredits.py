@@ -42,7 +42,7 @@ def line(imdb: str, tags: str, rating: int = 0, votes: int = 0) -> str:
         ("After Credits, Musical", Verdict.AFTER, ("musical",)),
         ("3D/4D/IMAX Quality Poll, Activity Kit, Bonus Scene, During Credits", Verdict.DURING,
          ("bonus",)),
-        ("Bonus Scene", None, ("bonus",)),  # listed, but not where
+        ("Bonus Scene", Verdict.SOME, ("bonus",)),  # listed, but not where
     ],
 )  # fmt: skip
 def test_tags_become_a_verdict_and_kinds(
@@ -122,10 +122,11 @@ def test_merge_rules(data: Path, the_map: Path, tmp_path: Path) -> None:
     titles = write(
         tmp_path / "titles.jsonl",
         {"imdb_id": "tt0000005", "title": "Iron Orchard", "year": 2021, "runtime_minutes": 99},
+        {"imdb_id": "tt0000007", "title": "Glass Lanterns", "year": 2019},
     )
     db = tmp_path / "catalog.sqlite"
     report = import_aftercredits(the_map, data, db, titles=titles, as_of="2026-08-22")
-    assert (report.listed, report.added, report.upgraded, report.agrees) == (7, 1, 1, 1)
+    assert (report.listed, report.added, report.upgraded, report.agrees) == (7, 2, 1, 1)
     assert len(report.contradictions) == 1 and "Quiet Orchard" in report.contradictions[0]
     assert len(report.curated_unknown) == 1 and "Paper Comets" in report.curated_unknown[0]
     assert report.unmatched == ["tt0000006"] and report.no_position == ["tt0000007"]
@@ -145,6 +146,10 @@ def test_merge_rules(data: Path, the_map: Path, tmp_path: Path) -> None:
     added = films["tt0000005"]
     assert (added.title, added.year, added.runtime_minutes) == ("Iron Orchard", 2021, 99)
     assert verdict_headline(added.credits) == "Yes — only a title card after the credits, no scene"
+    # Listed without a position: something is there, where is not recorded ("some").
+    lanterns = films["tt0000007"]
+    assert lanterns.credits.verdict is Verdict.SOME and lanterns.credits.extras == ("bonus",)
+    assert verdict_headline(lanterns.credits) == "Yes — a bonus scene during or after the credits"
 
 
 def test_a_second_import_refreshes_and_reports_changes(

@@ -5,9 +5,11 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.i18n import translator
 from bot.models import (
     Ambiguous,
     Candidate,
+    Choice,
     Credits,
     Film,
     Found,
@@ -18,7 +20,13 @@ from bot.models import (
     Scene,
     Verdict,
 )
-from bot.render.answer import answer_document, recap_document, verdict_headline
+from bot.render.answer import (
+    answer_document,
+    choice_words,
+    recap_document,
+    verdict_headline,
+    verdict_words,
+)
 from bot.render.document import Text
 from bot.render.text import HIDDEN, render_text
 
@@ -109,6 +117,26 @@ def test_dedication_only_is_not_worth_waiting_for() -> None:
     assert "no scene to wait for" in text
     audio = Credits(Verdict.AFTER, (Scene(Position.AFTER, "A roar.", "audio-only"),), "s")
     assert verdict_headline(audio) == "Yes — only audio after the credits, no scene"
+
+
+def test_some_says_something_is_there_and_to_stay_to_the_end() -> None:
+    """A listing that names the film without saying where: never "no", never a guess at
+    where; the advice is to stay to the very end (in every language)."""
+    doc = answer_document(Found("x", film(Verdict.SOME), Match(MatchMethod.EXACT, 100, "x")))
+    text = render_text(doc)
+    assert text.splitlines()[0] == "Yes — something during or after the credits"
+    assert "stay until the very end of the credits" in " ".join(text.split())
+    listed = Credits(Verdict.SOME, (), "s", extras=("bonus", "gag"))
+    assert verdict_headline(listed) == "Yes — a bonus scene and a gag during or after the credits"
+    # Only extras that are not scenes, where unknown: said as such, nothing to wait for.
+    memoriam = Credits(Verdict.SOME, (), "s", extras=("dedication",))
+    assert verdict_headline(memoriam) == "Yes — only a dedication in the credits, no scene"
+    assert verdict_words(Verdict.SOME) == "something during or after the credits"
+    assert choice_words(Choice("f", "F", 2000, Verdict.SOME, memoriam.only_extras)) == (
+        "only a dedication in the credits, no scene"
+    )
+    german = verdict_headline(Credits(Verdict.SOME, (), "s"), translator("de"))
+    assert german == "Ja — es kommt etwas während oder nach dem Abspann"
 
 
 def test_ambiguous_and_not_found_documents() -> None:

@@ -93,7 +93,7 @@ async def test_stats(catalog_db: Path) -> None:
         stats = await reader.stats()
     assert stats["films"] == sum(stats["verdicts"].values())
     assert stats["with_credits"] == stats["films"] - stats["verdicts"]["unknown"]
-    assert set(stats["verdicts"]) == {"none", "during", "after", "both", "unknown"}
+    assert set(stats["verdicts"]) == {"none", "during", "after", "both", "some", "unknown"}
 
 
 def test_imported_films_survive_a_rebuild(tmp_path: Path) -> None:
