@@ -24,9 +24,9 @@ Inputs:
   film's credits, one finding a line (title, year, IMDb id where known, outlet, URL,
   finding, kinds; for a film the facts file lacks, the directors and runtime a page gave,
   with that page);
-- ``TEXTS_DIR/ids-identified.jsonl``: titles and years of listed IMDb ids the facts file
-  lacks, each matched in public film tables (the evidence named per line); without it, the
-  ones ``data/listing/aftercredits.jsonl`` already holds;
+- ``data/checks/identified/*.jsonl`` (and ``TEXTS_DIR/ids-identified.jsonl``): titles and
+  years of listed IMDb ids the facts file lacks, each matched in public film tables (the
+  evidence named per line), added to the ones ``data/listing/aftercredits.jsonl`` holds;
 - ``TEXTS_DIR/releases.jsonl``: recent wide releases, each fact with the page behind it.
 
 Outputs (all validated by the record parser before they are written):
@@ -445,7 +445,7 @@ def write_releases(path: Path, identified: list[dict[str, Any]], log: list[str])
     log.append(f"data/releases.jsonl: {n} films")
 
 
-FINDINGS = ("none", "during", "after", "both")
+FINDINGS = ("none", "during", "after", "both", "some")
 
 
 def read_checks(folder: Path | None) -> dict[str, dict[str, Any]]:
@@ -567,33 +567,39 @@ def write_press_checked(
 
 
 def identified_titles(folder: Path | None, facts: Facts) -> list[dict[str, Any]]:
-    """Title rows for listed IMDb ids the facts file lacks; a row whose title and year the
-    facts file gives to another IMDb id is left out (one of the two ids would be wrong).
-    Without the texts folder: the identified films the committed listing file holds."""
-    path = folder / "ids-identified.jsonl" if folder is not None else None
-    if path is None or not path.is_file():
-        return [
-            {k: r[k] for k in ("imdb_id", "title", "year", "directors") if r.get(k)}
-            for r in read_jsonl(DATA / "listing" / "aftercredits.jsonl")
-            if (r.get("sources") or {}).get("year") == IDENTIFIED_SOURCE
-        ]
-    rows = []
-    for r in read_jsonl(path):
-        if r.get("kind") != "film" or not isinstance(r.get("year"), int) or not r.get("title"):
-            continue
-        clash = [
-            f
-            for d in (-1, 0, 1)
-            for f in facts.by_key.get((normalize(r["title"]), r["year"] + d), [])
-            if f.get("imdb_id") and f["imdb_id"] != r["imdb_id"]
-        ]
-        if clash or r["imdb_id"] in facts.by_imdb:
-            continue
-        row = {"imdb_id": r["imdb_id"], "title": r["title"], "year": r["year"]}
-        if r.get("directors"):
-            row["directors"] = r["directors"]
-        rows.append(row)
-    return rows
+    """Title rows for listed IMDb ids the facts file lacks: the ones the committed listing
+    file already holds, then ``data/checks/identified/*.jsonl`` and the texts folder's
+    ``ids-identified.jsonl``. A row whose title and year the facts file gives to another
+    IMDb id is left out (one of the two ids would be wrong), and so is anything but a film."""
+    rows: dict[str, dict[str, Any]] = {}
+    committed = DATA / "listing" / "aftercredits.jsonl"
+    for r in read_jsonl(committed) if committed.is_file() else ():
+        if (r.get("sources") or {}).get("year") == IDENTIFIED_SOURCE:
+            rows[r["imdb_id"]] = {
+                k: r[k] for k in ("imdb_id", "title", "year", "directors") if r.get(k)
+            }
+    paths = sorted((CHECKS / "identified").glob("*.jsonl"))
+    if folder is not None and (folder / "ids-identified.jsonl").is_file():
+        paths.append(folder / "ids-identified.jsonl")
+    for path in paths:
+        for n, r in read_numbered(path):
+            if not str(r.get("imdb_id", "")).startswith("tt"):
+                raise DataError(f"{path}:{n}: an identified title needs its 'imdb_id'")
+            if r.get("kind") != "film" or not isinstance(r.get("year"), int) or not r.get("title"):
+                continue
+            clash = [
+                f
+                for d in (-1, 0, 1)
+                for f in facts.by_key.get((normalize(r["title"]), r["year"] + d), [])
+                if f.get("imdb_id") and f["imdb_id"] != r["imdb_id"]
+            ]
+            if clash or r["imdb_id"] in facts.by_imdb or r["imdb_id"] in rows:
+                continue
+            row = {"imdb_id": r["imdb_id"], "title": r["title"], "year": r["year"]}
+            if r.get("directors"):
+                row["directors"] = r["directors"]
+            rows[r["imdb_id"]] = row
+    return list(rows.values())
 
 
 def curated_files() -> list[Path]:
