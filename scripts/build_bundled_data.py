@@ -185,6 +185,14 @@ class Facts:
                 return rows[0]
         return None
 
+    def unkeyed(self, title: str, year: int) -> dict[str, Any] | None:
+        """The facts row of this title and year that carries no IMDb id (a ratings or box
+        office table joined by title and year), when exactly one does: the facts of a
+        film whose own IMDb id the facts file lacks. A row with another id is another film."""
+        key = normalize(title)
+        rows = [r for r in self.by_key.get((key, year), []) if not r.get("imdb_id")]
+        return rows[0] if len(rows) == 1 else None
+
 
 def fill_facts(record: dict[str, Any], facts: dict[str, Any] | None) -> None:
     """Fill the record's missing facts from a facts row, naming each one's source."""
@@ -553,7 +561,7 @@ def write_press_checked(
             _facts_from_check(r, check)
         elif imdb_id:
             r["imdb_id"] = imdb_id
-        fill_facts(r, row)
+        fill_facts(r, row or facts.unkeyed(title, year))
         add_texts(r, texts.find(title, year, imdb_id))
         add_texts(r, {k: check[k] for k in ("synopsis",) if check.get(k)})
         r["credits"] = _check_credits(check)
@@ -602,6 +610,17 @@ def identified_titles(folder: Path | None, facts: Facts) -> list[dict[str, Any]]
     return list(rows.values())
 
 
+def _identified(identified: list[dict[str, Any]], record: dict[str, Any]) -> str | None:
+    """The identified listed id whose title is this record's, within a year (only one)."""
+    names = {normalize(record["title"]), *(normalize(a) for a in record.get("aliases") or [])}
+    ids = {
+        r["imdb_id"]
+        for r in identified
+        if normalize(r["title"]) in names and abs(r["year"] - record["year"]) <= 1
+    }
+    return ids.pop() if len(ids) == 1 else None
+
+
 def curated_files() -> list[Path]:
     return sorted(DATA.glob("*.jsonl"))
 
@@ -640,6 +659,9 @@ def main() -> int:
             continue
         records = list(read_jsonl(path))
         for r in records:
+            if not r.get("imdb_id") and (found := _identified(identified, r)) is not None:
+                r["imdb_id"] = found  # a listed id matched to this film: its facts apply
+                log.append(f"{r['title']} ({r['year']}): IMDb id {found} (identified listing id)")
             fix_curated(r, listings, votes, log)
             vet_source(r, listings, votes, facts, checked, checks, log)
             fill_facts(r, facts.find(r["title"], r["year"], r.get("imdb_id")))
@@ -685,7 +707,7 @@ def main() -> int:
         r["credits"]["source"] = LISTING_SOURCE
         if r["imdb_id"] in identified_ids:
             r["sources"] = {"year": IDENTIFIED_SOURCE, **(r.get("sources") or {})}
-        fill_facts(r, facts.by_imdb.get(r["imdb_id"]))
+        fill_facts(r, facts.by_imdb.get(r["imdb_id"]) or facts.unkeyed(r["title"], r["year"]))
         add_texts(r, texts.find(r["title"], r["year"], r["imdb_id"]))
     listing_keys = {(normalize(r["title"]), r["year"]) for r in listed} | press_keys
     listing_imdb = {r["imdb_id"] for r in listed}
