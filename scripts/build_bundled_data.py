@@ -81,6 +81,7 @@ IDENTIFIED_SOURCE = (
     "title and year of the listed IMDb id, matched in public film tables on GitHub "
     "(two agreeing where found)"
 )
+CORRECTED_SOURCE = "title and year as released, corrected by hand (data/checks/identified/)"
 OPEN_FIELD_SOURCES = {"tmdb5000", "tmdb5000-clean", "md-metadata-clean", "vega", "prust-wikipedia"}
 
 KEEP: dict[str, str] = {}
@@ -272,11 +273,16 @@ class Texts:
                 if not text:
                     continue
                 text.update(title=r["title"], year=r["year"])
+                if r.get("imdb_id"):
+                    text["imdb_id"] = r["imdb_id"]
                 key = (normalize(r["title"]), r["year"])
                 if r.get("recap"):
                     if key not in self.by_key:
                         self.by_key[key] = text
                         self.recaps.append(text)
+                    held = self.by_imdb.get(r.get("imdb_id") or "")
+                    if r.get("imdb_id") and (held is None or not held.get("recap")):
+                        self.by_imdb[r["imdb_id"]] = text  # the same film under another title
                 elif r.get("imdb_id") and r["imdb_id"] not in self.by_imdb:
                     self.by_imdb[r["imdb_id"]] = text
                 elif not r.get("imdb_id") and key not in self.by_key:
@@ -595,6 +601,11 @@ def identified_titles(folder: Path | None, facts: Facts) -> list[dict[str, Any]]
                 raise DataError(f"{path}:{n}: an identified title needs its 'imdb_id'")
             if r.get("kind") != "film" or not isinstance(r.get("year"), int) or not r.get("title"):
                 continue
+            if r.get("corrects"):  # the facts file has this id under a wrong title or year
+                rows[r["imdb_id"]] = {
+                    k: r[k] for k in ("imdb_id", "title", "year", "aliases", "corrects") if k in r
+                }
+                continue
             clash = [
                 f
                 for d in (-1, 0, 1)
@@ -680,10 +691,11 @@ def main() -> int:
                 shutil.copy(path, work)
         titles = Path(tmp) / "titles.jsonl"
         with titles.open("w", encoding="utf-8") as handle:
-            for r in [*facts.rows, *identified]:
+            for r in [*identified, *facts.rows]:  # the first row of an id is the one used
                 if r.get("imdb_id") in listings:
                     handle.write(json.dumps(r, ensure_ascii=False) + "\n")
-        identified_ids = {r["imdb_id"] for r in identified}
+        identified_ids = {r["imdb_id"] for r in identified if not r.get("corrects")}
+        corrected = {r["imdb_id"]: r for r in identified if r.get("corrects")}
         report = import_aftercredits(
             shared / "aftercredits.yml",
             work,
@@ -707,6 +719,9 @@ def main() -> int:
         r["credits"]["source"] = LISTING_SOURCE
         if r["imdb_id"] in identified_ids:
             r["sources"] = {"year": IDENTIFIED_SOURCE, **(r.get("sources") or {})}
+        if r["imdb_id"] in corrected:
+            r["sources"] = {"year": CORRECTED_SOURCE, **(r.get("sources") or {})}
+            add_texts(r, {"aliases": corrected[r["imdb_id"]].get("aliases") or []})
         fill_facts(r, facts.by_imdb.get(r["imdb_id"]) or facts.unkeyed(r["title"], r["year"]))
         add_texts(r, texts.find(r["title"], r["year"], r["imdb_id"]))
     listing_keys = {(normalize(r["title"]), r["year"]) for r in listed} | press_keys
@@ -752,11 +767,25 @@ def main() -> int:
         if path.name != "widely-seen.jsonl"
         for line in path.open()
     }
+    held_names: set[tuple[str, int]] = set()  # every title and alias, year within one
+    held_exact: set[tuple[str, int]] = set()  # the same, the year as recorded
+    held_ids: set[str] = set()
+    for path in [*curated_files(), *sorted((DATA / "listing").glob("*.jsonl"))]:
+        if path.name == "widely-seen.jsonl":
+            continue
+        for h in read_jsonl(path):
+            held_ids.add(h.get("imdb_id") or "")
+            for name in [h["title"], *(h.get("aliases") or [])]:
+                held_names.update((normalize(name), h["year"] + d) for d in (-1, 0, 1))
+                held_exact.add((normalize(name), h["year"]))
     more = []
     for t in texts.recaps:
         key = (normalize(t["title"]), t["year"])
         near = {(key[0], t["year"] + d) for d in (-1, 0, 1)}
-        if near & (curated_keys | listing_keys):
+        names = {(normalize(a), t["year"]) for a in t.get("aliases") or []} | {key}
+        if near & (curated_keys | listing_keys) or names & held_names:
+            continue  # held under this title or another (its recap went to that record)
+        if t.get("imdb_id") and t["imdb_id"] in held_ids:
             continue
         r = {"id": slugify(t["title"], t["year"]), "title": t["title"], "year": t["year"]}
         if r["id"] in seen_ids or r["id"] in taken_ids:
@@ -783,6 +812,8 @@ def main() -> int:
             continue
         key = (normalize(title), year)
         if not key[0] or any((key[0], year + d) in held for d in (-2, -1, 0, 1, 2)):
+            continue
+        if (key[0], year) in held_exact:  # another title or alias of a film we hold
             continue
         if key in known:
             continue

@@ -30,6 +30,22 @@ def test_no_duplicate_title_year(bundled_films: list[Located]) -> None:
     assert len(ids) == len(set(ids))
 
 
+def test_no_film_twice_under_another_title(bundled_films: list[Located]) -> None:
+    """One film, one record: no IMDb id twice, and no film whose title is another
+    record's alias in the same year ("The Empire Strikes Back" beside "Star Wars: Episode
+    V - The Empire Strikes Back" with that alias)."""
+    imdb = [x.film.imdb_id for x in bundled_films if x.film.imdb_id]
+    assert len(imdb) == len(set(imdb)), [i for i in set(imdb) if imdb.count(i) > 1]
+    titles = {(normalize(x.film.title), x.film.year): x for x in bundled_films}
+    for item in bundled_films:
+        for alias in item.film.aliases:
+            other = titles.get((normalize(alias), item.film.year))
+            assert other is None or other.film.id == item.film.id, (
+                f"{item.path}:{item.line} {item.film.label} has the alias {alias!r}, "
+                f"the title of {other.path}:{other.line}"
+            )
+
+
 async def test_every_bundled_file_loads_and_builds(catalog_db: Path) -> None:
     """The schema over every file, the known films included (the session's catalog is
     built from all of them)."""
