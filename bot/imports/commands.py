@@ -177,7 +177,8 @@ def _aftercredits(args: argparse.Namespace, settings: Settings) -> int:
     )
     print(
         f"  unmatched (not in the catalog): {len(r.unmatched):,}; "
-        f"listed without a position: {len(r.no_position):,}"
+        f"listed without a position (recorded as 'some': something during or after the "
+        f"credits): {len(r.no_position):,}"
     )
     _findings(r.changed, r.contradictions, r.curated_unknown, "listed")
     if r.unmatched:
