@@ -46,6 +46,39 @@ UNKNOWN_DETAIL = N_(
 )
 
 
+# Only extras that are not scenes, by where they come (:attr:`OnlyExtras.where`): the words
+# of a list entry, of the headline and of the advice.
+_ONLY_WORDS = {
+    "during": N_("only {extras} during the credits, no scene"),
+    "after": N_("only {extras} after the credits, no scene"),
+    "both": N_("only {extras} during and after the credits, no scene"),
+    "some": N_("only {extras} in the credits, no scene"),
+}
+_ONLY_HEADLINES = {
+    "during": N_("Yes — only {extras} during the credits, no scene"),
+    "after": N_("Yes — only {extras} after the credits, no scene"),
+    "both": N_("Yes — only {extras} during and after the credits, no scene"),
+    "some": N_("Yes — only {extras} in the credits, no scene"),
+}
+_ONLY_ADVICE = {
+    "during": N_(
+        "There is only {extras} during the credits, no scene to wait for: "
+        "stay if you want to see it."
+    ),
+    "after": N_(
+        "There is only {extras} after the credits, no scene to wait for: "
+        "stay if you want to see it."
+    ),
+    "both": N_(
+        "There is only {extras} during and after the credits, no scene to wait for: "
+        "stay if you want to see it."
+    ),
+    "some": N_(
+        "There is only {extras} in the credits, no scene to wait for: stay if you want to see it."
+    ),
+}
+
+
 def _extras_words(extras: OnlyExtras, t: Translator) -> str:
     return t.join([t.gettext(KIND_WORDS[k]) for k in extras.kinds])
 
@@ -73,25 +106,11 @@ def choice_words(choice: Choice, t: Translator = ENGLISH) -> str:
     extras = OnlyExtras.parse(choice.only_extras)
     if extras is None:
         return verdict_words(choice.verdict, t)
-    words = _extras_words(extras, t)
-    if extras.where == "during":
-        return t.gettext("only {extras} during the credits, no scene", extras=words)
-    if extras.where == "after":
-        return t.gettext("only {extras} after the credits, no scene", extras=words)
-    if extras.where == "some":
-        return t.gettext("only {extras} in the credits, no scene", extras=words)
-    return t.gettext("only {extras} during and after the credits, no scene", extras=words)
+    return t.gettext(_ONLY_WORDS[extras.where], extras=_extras_words(extras, t))
 
 
 def _only_extras_headline(extras: OnlyExtras, t: Translator) -> str:
-    words = _extras_words(extras, t)
-    if extras.where == "during":
-        return t.gettext("Yes — only {extras} during the credits, no scene", extras=words)
-    if extras.where == "after":
-        return t.gettext("Yes — only {extras} after the credits, no scene", extras=words)
-    if extras.where == "some":
-        return t.gettext("Yes — only {extras} in the credits, no scene", extras=words)
-    return t.gettext("Yes — only {extras} during and after the credits, no scene", extras=words)
+    return t.gettext(_ONLY_HEADLINES[extras.where], extras=_extras_words(extras, t))
 
 
 def verdict_headline(credits: Credits, t: Translator = ENGLISH) -> str:
@@ -151,30 +170,7 @@ def stay_advice(credits: Credits, t: Translator = ENGLISH) -> str:
     """Whether it is worth staying, in words: not a spoiler."""
     extras = only_extras(credits)
     if extras is not None:
-        words = _extras_words(extras, t)
-        if extras.where == "during":
-            return t.gettext(
-                "There is only {extras} during the credits, no scene to wait for: "
-                "stay if you want to see it.",
-                extras=words,
-            )
-        if extras.where == "after":
-            return t.gettext(
-                "There is only {extras} after the credits, no scene to wait for: "
-                "stay if you want to see it.",
-                extras=words,
-            )
-        if extras.where == "some":
-            return t.gettext(
-                "There is only {extras} in the credits, no scene to wait for: "
-                "stay if you want to see it.",
-                extras=words,
-            )
-        return t.gettext(
-            "There is only {extras} during and after the credits, no scene to wait for: "
-            "stay if you want to see it.",
-            extras=words,
-        )
+        return t.gettext(_ONLY_ADVICE[extras.where], extras=_extras_words(extras, t))
     match credits.verdict:
         case Verdict.NONE:
             return t.gettext("You can leave when the credits start.")
