@@ -30,6 +30,19 @@ class Verdict(StrEnum):
         return self is not Verdict.UNKNOWN
 
     @property
+    def allowed_positions(self) -> frozenset[Position]:
+        """Where this verdict lets something be: nowhere for ``none``; during or after for
+        ``during`` / ``after``; either for ``both``, for ``some`` (where is not recorded)
+        and for ``unknown``. How an importer tells a fact that agrees from a contradiction."""
+        if self is Verdict.NONE:
+            return frozenset()
+        if self is Verdict.DURING:
+            return frozenset({Position.DURING})
+        if self is Verdict.AFTER:
+            return frozenset({Position.AFTER})
+        return frozenset(Position)
+
+    @property
     def has_scenes(self) -> bool:
         """Something is there (a scene or another extra)."""
         return self in (Verdict.DURING, Verdict.AFTER, Verdict.BOTH, Verdict.SOME)

@@ -235,13 +235,7 @@ class AftercreditsReport:
 
 def _agrees(film: Film, listing: Listing) -> bool:
     """Whether a recorded verdict allows what the listing says is there."""
-    allowed = {
-        Verdict.NONE: set(),
-        Verdict.DURING: {Position.DURING},
-        Verdict.AFTER: {Position.AFTER},
-        Verdict.BOTH: {Position.DURING, Position.AFTER},
-        Verdict.SOME: {Position.DURING, Position.AFTER},
-    }[film.credits.verdict]
+    allowed = film.credits.verdict.allowed_positions
     return bool(listing.positions <= allowed) and (
         bool(listing.positions) or film.credits.verdict is not Verdict.NONE
     )

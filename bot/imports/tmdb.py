@@ -442,20 +442,11 @@ def _verdict(fact: Mapping[str, Any]) -> Verdict:
     return Verdict.DURING if fact["during"] else Verdict.AFTER
 
 
-_POSITIONS = {
-    Verdict.NONE: frozenset(),
-    Verdict.DURING: frozenset({"during"}),
-    Verdict.AFTER: frozenset({"after"}),
-    Verdict.BOTH: frozenset({"during", "after"}),
-    Verdict.SOME: frozenset({"during", "after"}),  # where is not recorded: either
-}
-
-
 def _agrees(recorded: Verdict, fact: Mapping[str, Any]) -> bool:
     """TMDB's keywords assert scenes; a missing keyword asserts nothing. They agree with a
     record when every scene they assert is one the record has too."""
     asserted = {p for p in ("during", "after") if fact[p]}
-    return asserted <= _POSITIONS[recorded]
+    return asserted <= recorded.allowed_positions  # Position values are these strings
 
 
 def _imdb_records(path: Path, wanted: set[str]) -> dict[str, dict[str, Any]]:
