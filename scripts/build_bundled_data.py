@@ -761,19 +761,17 @@ def main() -> int:
     print(f"data/listing/tmdb-keywords.jsonl: {n} films", file=sys.stderr)
 
     # 4. Films with a written recap that none of the above holds.
-    seen_ids = {
-        json.loads(line)["id"]
-        for path in curated_files()
-        if path.name != "widely-seen.jsonl"
-        for line in path.open()
-    }
+    seen_ids: set[str] = set()  # the curated films' ids
     held_names: set[tuple[str, int]] = set()  # every title and alias, year within one
     held_exact: set[tuple[str, int]] = set()  # the same, the year as recorded
     held_ids: set[str] = set()
-    for path in [*curated_files(), *sorted((DATA / "listing").glob("*.jsonl"))]:
+    curated = curated_files()
+    for path in [*curated, *sorted((DATA / "listing").glob("*.jsonl"))]:
         if path.name == "widely-seen.jsonl":
             continue
         for h in read_jsonl(path):
+            if path in curated:
+                seen_ids.add(h["id"])
             held_ids.add(h.get("imdb_id") or "")
             for name in [h["title"], *(h.get("aliases") or [])]:
                 held_names.update((normalize(name), h["year"] + d) for d in (-1, 0, 1))
