@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -224,12 +225,10 @@ async def test_each_franchise_is_answered(service: CreditsService, query: str, t
     assert normalize(answer.film.title) == normalize(title)
 
 
-CHECK_FINDINGS = {"none", "during", "after", "both", "some"}
+CHECK_FINDINGS = {v.value for v in Verdict if v.recorded}
 
 
 def _checks() -> list[tuple[str, dict[str, Any]]]:
-    import json
-
     out = []
     for path in sorted((DATA / "checks").glob("*.jsonl")):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
