@@ -27,6 +27,10 @@ Inputs:
 - ``data/checks/identified/*.jsonl`` (and ``TEXTS_DIR/ids-identified.jsonl``): titles and
   years of listed IMDb ids the facts file lacks, each matched in public film tables (the
   evidence named per line), added to the ones ``data/listing/aftercredits.jsonl`` holds;
+- ``data/checks/tmdb/*.jsonl`` (committed): TMDB's stinger keywords for 2000-2025 films,
+  copied from public tables of TMDB films (:data:`TMDB_TABLES`);
+- ``data/checks/ratings/*.jsonl`` (committed): scores from public snapshots of a ratings
+  site, for films the facts file has none for (:data:`RATINGS_TABLES`);
 - ``TEXTS_DIR/releases.jsonl``: recent wide releases, each fact with the page behind it.
 
 Outputs (all validated by the record parser before they are written):
@@ -37,7 +41,7 @@ Outputs (all validated by the record parser before they are written):
   their source; recaps and synopses are added where a film has none;
 - ``data/listing/aftercredits.jsonl``: every identifiable film of the listing that no
   curated file holds; ``data/listing/tmdb-keywords.jsonl``: the films TMDB's keywords
-  tag that neither holds;
+  (the facts file's, then the tables') tag that neither holds;
 - ``data/listing/press-checked.jsonl``: films no other file records whose credits an
   accepted listing or press page settles (the checks above);
 - ``data/widely-seen.jsonl``: films with a written recap that are in neither (their credits
@@ -75,6 +79,31 @@ CHECKS = DATA / "checks"
 SNAPSHOT_DATE = "2026-08-22"
 LISTING_SOURCE = f"aftercredits.com stinger listing (Kometa-Team/AfterCredits map), {SNAPSHOT_DATE}"
 TMDB_SOURCE = "TMDB keywords (duringcreditsstinger / aftercreditsstinger), via The Movies Dataset"
+TMDB_TABLES = {
+    "film_keyword_networks.jsonl": (
+        "TMDB keywords (duringcreditsstinger / aftercreditsstinger), as of 2025, "
+        "via supergeniodelmale/film_keyword_networks"
+    ),
+    "tmdb-movie-dataset-v11.jsonl": (
+        "TMDB keywords (duringcreditsstinger / aftercreditsstinger), as of 2024, "
+        "via the TMDB movie dataset v11"
+    ),
+}
+"""``data/checks/tmdb/``: TMDB's stinger keywords copied row by row from public tables of
+TMDB films (see ``data/README.md``), with the source each file's rows are recorded under."""
+RATINGS_TABLES = {
+    "rotten-tomatoes-2024-08.jsonl": (
+        "Rotten Tomatoes, as listed about 2024-08-19 (maenard/rotten-tomatoes-scrapper)"
+    ),
+}
+"""``data/checks/ratings/``: scores copied row by row from public snapshots of a ratings
+site, for films the facts file (ratings up to 2020) has none for; the source per file."""
+RATING_RANGES = {"metascore": (0, 100), "metacritic_user": (0, 10), "tomatometer": (0, 100),
+                 "audience": (0, 100)}  # fmt: skip
+TMDB_TABLE_MIN_VOTES = 50
+"""Fewer TMDB votes than this: too little seen for its keywords to be checked by anyone."""
+FEATURE_MINUTES = 40
+"""Shorter than this is a short or a TV episode, not a film people ask about here."""
 OPEN_TITLE_SOURCES = {"prust-wikipedia", "tmdb5000", "md-metadata-clean"}
 """Datasets whose titles may be shipped in bulk (Wikipedia lists, TMDB-derived sets)."""
 IDENTIFIED_SOURCE = (
@@ -234,6 +263,68 @@ def fill_facts(record: dict[str, Any], facts: dict[str, Any] | None) -> None:
         record["sources"] = sources
 
 
+class RatingsTable:
+    """The rows of :data:`RATINGS_TABLES`, by (normalised title, year)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.by_key: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+        for name, source in RATINGS_TABLES.items():
+            path = folder / name
+            for n, r in read_numbered(path) if path.is_file() else ():
+                where = f"{path}:{n}"
+                if not isinstance(r.get("title"), str) or not isinstance(r.get("year"), int):
+                    raise DataError(f"{where}: a ratings row needs a title and a year")
+                scores = {k: r[k] for k in RATING_RANGES if r.get(k) is not None}
+                if not scores:
+                    raise DataError(f"{where}: a ratings row needs at least one score")
+                for k, v in scores.items():
+                    low, high = RATING_RANGES[k]
+                    if (
+                        isinstance(v, bool)
+                        or not isinstance(v, int | float)
+                        or not low <= v <= high
+                    ):
+                        raise DataError(f"{where}: {k!r} is a number from {low} to {high}")
+                row = {"ratings": scores, "sources": {f"ratings.{k}": source for k in scores}}
+                self.by_key[(normalize(r["title"]), r["year"])].append(row)
+
+    def find(self, names: set[str], year: int) -> dict[str, Any] | None:
+        rows = {
+            id(r): r for n in names for d in (0, -1, 1) for r in self.by_key.get((n, year + d), [])
+        }
+        return next(iter(rows.values())) if len(rows) == 1 else None
+
+
+RATINGS = RatingsTable(DATA / "checks" / "ratings")
+
+
+def fill_ratings_by_name(record: dict[str, Any], facts: Facts) -> None:
+    """A film still without ratings takes them (and box office, if it has none) from the one
+    facts row under its title or an alias, within a year, that names no other IMDb id: a
+    ratings table joined by title, where the film's own row (by IMDb id) has none. Two
+    such rows (a remake, a namesake) settle nothing. Failing that, from the one row of
+    :data:`RATINGS_TABLES` under its title or an alias, within a year."""
+    if record.get("ratings"):
+        return
+    names = {normalize(record["title"]), *(normalize(a) for a in record.get("aliases") or [])}
+    rows = {
+        id(f): f
+        for n in names
+        for d in (0, -1, 1)
+        for f in facts.by_key.get((n, record["year"] + d), [])
+        if f.get("ratings") and f.get("imdb_id") in (None, record.get("imdb_id"))
+    }
+    if len(rows) == 1:
+        (row,) = rows.values()
+        fill_facts(
+            record, {k: row[k] for k in ("ratings", "box_office_usd", "sources") if k in row}
+        )
+    elif (found := RATINGS.find(names, record["year"])) is not None:
+        ratings = {**found["ratings"], **(record.get("ratings") or {})}
+        record["ratings"] = ratings
+        record["sources"] = {**found["sources"], **(record.get("sources") or {})}
+
+
 TEXT_FIELDS = ("synopsis", "recap", "original_title", "aliases")
 
 
@@ -357,6 +448,7 @@ def vet_source(
     facts: Facts,
     checked: dict[str, dict[str, Any]],
     checks: dict[str, dict[str, Any]],
+    tmdb: TmdbTable,
     log: list[str],
 ) -> None:
     """A recorded verdict keeps a source from :mod:`bot.credit_sources`' allow-list, or is
@@ -371,6 +463,11 @@ def vet_source(
         record["credits"] = _check_credits(press)
         label = f"{record['title']} ({record['year']})"
         log.append(f"{label}: {press['finding']} per {press['outlet']}")
+        return
+    found = tmdb_verdict(record, facts, tmdb)
+    if verdict == "unknown" and found is not None and record.get("imdb_id") not in listings:
+        record["credits"] = {"verdict": found[0], "source": found[1]}
+        log.append(f"{record['title']} ({record['year']}): unknown -> {found[0]} per TMDB")
         return
     if verdict == "unknown" and check and check.get("finding") == "none":
         # A curated "none" that an earlier run turned back into unknown, since confirmed.
@@ -397,12 +494,10 @@ def vet_source(
         record["credits"] = new
         log.append(f"{label}: {verdict} re-based on the listing -> {new['verdict']}")
         return
-    row = facts.find(record["title"], record["year"], imdb_id)
-    stinger = (row or {}).get("stinger") or {}
-    tmdb = {p for p in ("during", "after") if stinger.get(p)}
-    mine = {"during": {"during"}, "after": {"after"}, "both": {"during", "after"}}.get(verdict)
-    if mine is not None and tmdb and tmdb <= mine:
-        credits["source"] = TMDB_SOURCE
+    positions = {"during": {"during"}, "after": {"after"}, "both": {"during", "after"}}
+    mine = positions.get(verdict)
+    if mine is not None and found is not None and positions[found[0]] <= mine:
+        credits["source"] = found[1]
         log.append(f"{label}: {verdict} re-based on TMDB keywords")
         return
     if verdict == "none" and check and check.get("finding") == "none":
@@ -460,6 +555,92 @@ def write_releases(path: Path, identified: list[dict[str, Any]], log: list[str])
 
 
 FINDINGS = ("none", "during", "after", "both", "some")
+
+
+def verdict_of(during: bool, after: bool) -> str | None:
+    """The verdict two stinger flags make (None when neither is set)."""
+    if during and after:
+        return "both"
+    return "during" if during else ("after" if after else None)
+
+
+class TmdbTable:
+    """The rows of :data:`TMDB_TABLES`, by IMDb id where a row has one and by (normalised
+    title, year). Two rows for one film that disagree are left out (two films, or one
+    wrong); so are rows under the vote floor and what is not a feature film."""
+
+    def __init__(self, folder: Path) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self.by_imdb: dict[str, dict[str, Any]] = {}
+        self.by_key: dict[tuple[str, int], dict[str, Any]] = {}
+        disputed: set[Any] = set()
+        for name, source in TMDB_TABLES.items():
+            path = folder / name
+            for n, r in read_numbered(path) if path.is_file() else ():
+                row = self._checked(r, f"{path}:{n}")
+                if row is None:
+                    continue
+                row["source"] = source
+                flags = (row["during"], row["after"])
+                for index, key in (
+                    (self.by_imdb, row.get("imdb_id")),
+                    (self.by_key, (normalize(row["title"]), row["year"])),
+                ):
+                    if key is None:
+                        continue
+                    held = index.get(key)
+                    if held is not None and (held["during"], held["after"]) != flags:
+                        disputed.add(key)
+                    index.setdefault(key, row)
+        for key in disputed:
+            self.by_imdb.pop(key, None)
+            self.by_key.pop(key, None)
+        unique = {id(r): r for r in [*self.by_imdb.values(), *self.by_key.values()]}
+        self.rows = sorted(unique.values(), key=lambda r: (r["year"], r["title"]))
+
+    @staticmethod
+    def _checked(r: dict[str, Any], where: str) -> dict[str, Any] | None:
+        title, year = r.get("title"), r.get("year")
+        if not isinstance(title, str) or not title.strip() or not isinstance(year, int):
+            raise DataError(f"{where}: a TMDB row needs a title and a year")
+        flags = (r.get("during"), r.get("after"))
+        if not all(isinstance(f, bool) for f in flags) or not any(flags):
+            raise DataError(f"{where}: 'during' and 'after' are true or false, one of them true")
+        for field in ("tmdb_votes", "revenue_usd", "runtime_minutes", "tmdb_id"):
+            value = r.get(field)
+            if value is not None and (not isinstance(value, int) or value < 0):
+                raise DataError(f"{where}: {field!r} is a whole number, not negative")
+        if r.get("imdb_id") is not None and not str(r["imdb_id"]).startswith("tt"):
+            raise DataError(f"{where}: 'imdb_id' is an IMDb title id (tt...)")
+        if (r.get("tmdb_votes") or 0) < TMDB_TABLE_MIN_VOTES:
+            return None
+        if 0 < (r.get("runtime_minutes") or FEATURE_MINUTES) < FEATURE_MINUTES:
+            return None
+        return dict(r, title=" ".join(title.split()))
+
+    def find(self, title: str, year: int, imdb_id: str | None = None) -> dict[str, Any] | None:
+        """The row of this film: by IMDb id, else by title within a year either way (the
+        table's year is TMDB's release date; a film's own is often its festival year)."""
+        if imdb_id and imdb_id in self.by_imdb:
+            return self.by_imdb[imdb_id]
+        key = normalize(title)
+        hits = [r for d in (0, -1, 1) if (r := self.by_key.get((key, year + d))) is not None]
+        hits = [r for r in hits if not (imdb_id and r.get("imdb_id") not in (None, imdb_id))]
+        return hits[0] if len(hits) == 1 else None
+
+
+def tmdb_verdict(record: dict[str, Any], facts: Facts, table: TmdbTable) -> tuple[str, str] | None:
+    """What TMDB's keywords say of a film whose credits nobody else recorded: the facts
+    file's keywords (to 2017) first, then :data:`TMDB_TABLES`. (verdict, source) or None."""
+    row = facts.find(record["title"], record["year"], record.get("imdb_id"))
+    stinger = (row or {}).get("stinger") or {}
+    verdict = verdict_of(bool(stinger.get("during")), bool(stinger.get("after")))
+    if verdict is not None:
+        return verdict, TMDB_SOURCE
+    hit = table.find(record["title"], record["year"], record.get("imdb_id"))
+    if hit is not None and (verdict := verdict_of(hit["during"], hit["after"])) is not None:
+        return verdict, hit["source"]
+    return None
 
 
 def read_checks(folder: Path | None) -> dict[str, dict[str, Any]]:
@@ -570,6 +751,7 @@ def write_press_checked(
         fill_facts(r, row or facts.unkeyed(title, year))
         add_texts(r, texts.find(title, year, imdb_id))
         add_texts(r, {k: check[k] for k in ("synopsis",) if check.get(k)})
+        fill_ratings_by_name(r, facts)
         r["credits"] = _check_credits(check)
         held_keys.update((normalize(title), year + d) for d in (-1, 0, 1))
         held_imdb.add(imdb_id or "")
@@ -632,6 +814,103 @@ def _identified(identified: list[dict[str, Any]], record: dict[str, Any]) -> str
     return ids.pop() if len(ids) == 1 else None
 
 
+def held_names(more: Iterable[dict[str, Any]]) -> set[tuple[str, int]]:
+    """Every title and alias the written catalog files and ``more`` hold, each year within
+    one (the TMDB keyword file, being rewritten, only through ``more``)."""
+    names: set[tuple[str, int]] = set()
+    records: list[Iterable[dict[str, Any]]] = [more]
+    for path in [*curated_files(), *sorted((DATA / "listing").glob("*.jsonl"))]:
+        if path.name not in ("widely-seen.jsonl", "tmdb-keywords.jsonl"):
+            records.append(read_jsonl(path))
+    for rows in records:
+        for r in rows:
+            for name in [r["title"], *(r.get("aliases") or [])]:
+                names.update((normalize(name), r["year"] + d) for d in (-1, 0, 1))
+    return names
+
+
+def _held_within(title: str, year: int, held: set[tuple[str, int]]) -> str | None:
+    """A held title of that year that this one contains or is contained in, as a whole
+    run of words ("The Pirate Fairy", "Tinker Bell and the Pirate Fairy"): maybe the same
+    film under a longer or shorter name, which only an IMDb id could settle."""
+    mine = f" {normalize(title)} "
+    for name, y in held:
+        other = f" {name} "
+        if y == year and len(name) >= 4 and (other in mine or mine in other):
+            return name
+    return None
+
+
+def tmdb_table_films(
+    tmdb: TmdbTable,
+    facts: Facts,
+    texts: Texts,
+    held_ids: set[str],
+    taken_ids: set[str],
+    written: list[dict[str, Any]],
+    log: list[str],
+) -> list[dict[str, Any]]:
+    """Films of :data:`TMDB_TABLES` that no other file holds, each with the facts file's
+    facts where one row is plainly the same film (same IMDb id, or the only film of that
+    title within a year), else with the table's own."""
+    held = held_names(written)
+    out = []
+    for t in tmdb.rows:
+        title, year = t["title"], t["year"]
+        if t.get("imdb_id") in held_ids or any(
+            (normalize(title), year + d) in held for d in (0, -1, 1)
+        ):
+            continue
+        row = facts.by_imdb.get(t.get("imdb_id") or "")
+        if row is None and not t.get("imdb_id"):
+            near = [
+                f for d in (0, -1, 1) for f in facts.by_key.get((normalize(title), year + d), [])
+            ]
+            if len({f.get("imdb_id") for f in near if f.get("imdb_id")}) > 1:
+                log.append(f"TMDB table: {title} ({year}) left out: two films of that title")
+                continue
+            row = near[0] if near else None
+        imdb_id = t.get("imdb_id") or (row or {}).get("imdb_id")
+        if 0 < int((row or {}).get("runtime_minutes") or FEATURE_MINUTES) < FEATURE_MINUTES:
+            continue  # a short
+        if not imdb_id and (other := _held_within(title, year, held)) is not None:
+            log.append(f"TMDB table: {title} ({year}) left out: may be {other!r}, held")
+            continue
+        if row is not None and row.get("year"):
+            year = row["year"]  # IMDb's year, as the other files have it
+        if imdb_id in held_ids or any((normalize(title), year + d) in held for d in (0, -1, 1)):
+            continue
+        fid = slugify(title, year)
+        if fid in taken_ids:
+            continue
+        r: dict[str, Any] = {"id": fid, "title": title, "year": year}
+        if imdb_id:
+            r["imdb_id"] = imdb_id
+        if t.get("tmdb_id"):
+            r["tmdb_id"] = t["tmdb_id"]
+        fill_facts(r, row)
+        sources: dict[str, str] = dict(r.get("sources") or {})
+        if r.get("runtime_minutes") is None and t.get("runtime_minutes"):
+            r["runtime_minutes"] = t["runtime_minutes"]
+            sources["runtime_minutes"] = t["source"].split(", via ")[-1] + " (TMDB)"
+        if not r.get("box_office") and t.get("revenue_usd"):
+            r["box_office"] = box_office(float(t["revenue_usd"]))
+            sources["box_office"] = t["source"].split(", via ")[-1] + " (TMDB, worldwide)"
+        if sources:
+            r["sources"] = sources
+        add_texts(r, texts.find(title, year, imdb_id))
+        fill_ratings_by_name(r, facts)
+        verdict = verdict_of(t["during"], t["after"])
+        assert verdict is not None  # TmdbTable keeps only rows with a keyword
+        r["credits"] = {"verdict": verdict, "source": t["source"]}
+        taken_ids.add(fid)
+        held_ids.add(imdb_id or "")
+        held.update((normalize(title), year + d) for d in (-1, 0, 1))
+        out.append(r)
+    log.append(f"TMDB table: {len(out)} films no other file holds")
+    return out
+
+
 def curated_files() -> list[Path]:
     return sorted(DATA.glob("*.jsonl"))
 
@@ -655,6 +934,7 @@ def main() -> int:
         for r in read_jsonl(path)
     }
     checks = read_checks(folder)
+    tmdb = TmdbTable(CHECKS / "tmdb")
 
     # 0. Recent wide releases checked against press pages (written for this project).
     identified = identified_titles(folder, facts)
@@ -674,9 +954,10 @@ def main() -> int:
                 r["imdb_id"] = found  # a listed id matched to this film: its facts apply
                 log.append(f"{r['title']} ({r['year']}): IMDb id {found} (identified listing id)")
             fix_curated(r, listings, votes, log)
-            vet_source(r, listings, votes, facts, checked, checks, log)
+            vet_source(r, listings, votes, facts, checked, checks, tmdb, log)
             fill_facts(r, facts.find(r["title"], r["year"], r.get("imdb_id")))
             add_texts(r, texts.find(r["title"], r["year"], r.get("imdb_id")))
+            fill_ratings_by_name(r, facts)
             curated_keys.add((normalize(r["title"]), r["year"]))
             if r.get("imdb_id"):
                 curated_imdb.add(r["imdb_id"])
@@ -724,6 +1005,7 @@ def main() -> int:
             add_texts(r, {"aliases": corrected[r["imdb_id"]].get("aliases") or []})
         fill_facts(r, facts.by_imdb.get(r["imdb_id"]) or facts.unkeyed(r["title"], r["year"]))
         add_texts(r, texts.find(r["title"], r["year"], r["imdb_id"]))
+        fill_ratings_by_name(r, facts)
     listing_keys = {(normalize(r["title"]), r["year"]) for r in listed} | press_keys
     listing_imdb = {r["imdb_id"] for r in listed}
     n = write_jsonl(DATA / "listing" / "aftercredits.jsonl", listed)
@@ -754,9 +1036,16 @@ def main() -> int:
         r: dict[str, Any] = {"id": fid, "title": f["title"], "year": f["year"]}
         fill_facts(r, f)
         add_texts(r, texts.find(f["title"], f["year"], imdb_id))
+        fill_ratings_by_name(r, facts)
         r["credits"] = {"verdict": verdict, "source": TMDB_SOURCE}
         tmdb_records.append(r)
         listing_keys.add(key)
+    tmdb_records += tmdb_table_films(
+        tmdb, facts, texts, {*curated_imdb, *listing_imdb, *listings}, taken_ids, tmdb_records, log
+    )
+    for r in tmdb_records:
+        listing_keys.add((normalize(r["title"]), r["year"]))
+    tmdb_records.sort(key=lambda r: (r["year"], r["title"]))
     n = write_jsonl(DATA / "listing" / "tmdb-keywords.jsonl", tmdb_records)
     print(f"data/listing/tmdb-keywords.jsonl: {n} films", file=sys.stderr)
 
@@ -791,6 +1080,7 @@ def main() -> int:
         seen_ids.add(r["id"])
         fill_facts(r, facts.find(t["title"], t["year"]))
         add_texts(r, t)
+        fill_ratings_by_name(r, facts)
         more.append(r)
         curated_keys.add(key)
     more.sort(key=lambda r: (r["year"], r["title"]))

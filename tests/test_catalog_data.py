@@ -147,7 +147,7 @@ def test_coverage_targets(bundled_films: list[Located]) -> None:
     assert sum(f.ratings.any for f in recent) >= 0.7 * len(recent)
     assert sum(f.box_office is not None for f in recent) >= 0.5 * len(recent)
     verdicts = [f.credits.verdict for f in films]
-    assert sum(v.recorded for v in verdicts) >= 2100
+    assert sum(v.recorded for v in verdicts) >= 2200
     for verdict in Verdict:
         assert verdicts.count(verdict) >= 5, verdict
 
@@ -282,3 +282,93 @@ def test_every_press_check_is_in_the_catalog_with_its_finding(
         assert film.credits.verdict.value == c["finding"], (
             f"{where}: {film.label} is {film.credits.verdict.value}, the page says {c['finding']}"
         )
+
+
+def _rows(folder: str) -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for path in sorted((DATA / "checks" / folder).glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            out.append((f"{path.name}:{n}", json.loads(line)))
+    return out
+
+
+def _tmdb_verdict(row: dict[str, Any]) -> str:
+    return "both" if row["during"] and row["after"] else ("during" if row["during"] else "after")
+
+
+def test_tmdb_keyword_rows_are_well_formed() -> None:
+    """``data/checks/tmdb/``: one row per film with a stinger keyword, as copied."""
+    rows = _rows("tmdb")
+    assert len(rows) >= 900
+    for where, r in rows:
+        assert isinstance(r.get("title"), str) and r["title"].strip(), where
+        assert isinstance(r.get("year"), int) and 1900 <= r["year"] <= 2030, where
+        assert isinstance(r["during"], bool) and isinstance(r["after"], bool), where
+        assert r["during"] or r["after"], f"{where}: a row without a stinger keyword"
+        assert isinstance(r["tmdb_votes"], int) and r["tmdb_votes"] >= 0, where
+        assert r.get("imdb_id") is None or str(r["imdb_id"]).startswith("tt"), where
+
+
+def test_tmdb_keyword_verdicts_are_the_rows_and_never_contradict_a_none(
+    bundled_films: list[Located],
+) -> None:
+    """A film whose verdict rests on a TMDB table has that table's verdict; and no recorded
+    "none" has a TMDB row (of the same IMDb id, or the only row of its title within a
+    year) saying something plays during or after the credits."""
+    rows = _rows("tmdb")
+    by_imdb = {r["imdb_id"]: r for _, r in rows if r.get("imdb_id")}
+    by_key: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for _, r in rows:
+        by_key.setdefault((normalize(r["title"]), r["year"]), []).append(r)
+    tabled = 0
+    for item in bundled_films:
+        film = item.film
+        near = [
+            r
+            for d in (0, -1, 1)
+            for r in by_key.get((normalize(film.title), film.year + d), [])
+            if r.get("imdb_id") in (None, film.imdb_id)
+        ]
+        row = by_imdb.get(film.imdb_id or "") or (near[0] if len(near) == 1 else None)
+        source = film.credits.source or ""
+        if "TMDB keywords" in source and ", via " in source and "Movies Dataset" not in source:
+            tabled += 1
+            assert row is not None, f"{item.path}:{item.line}: {film.label} has no TMDB row"
+            assert film.credits.verdict.value == _tmdb_verdict(row), f"{item.path}:{item.line}"
+        if film.credits.verdict is Verdict.NONE and row is not None:
+            assert film.credits.disputed, f"{item.path}:{item.line}: TMDB tags {film.label}"
+    assert tabled >= 50
+
+
+def test_ratings_rows_are_well_formed_and_reach_the_catalog(
+    bundled_films: list[Located],
+) -> None:
+    """``data/checks/ratings/``: scores copied from a ratings site's snapshot; a film that
+    takes them carries them as copied, with the snapshot named as their source."""
+    rows = _rows("ratings")
+    assert rows
+    by_key = {(normalize(r["title"]), r["year"]): r for _, r in rows}
+    for where, r in rows:
+        assert isinstance(r.get("title"), str) and isinstance(r.get("year"), int), where
+        scores = [r.get(k) for k in ("tomatometer", "audience", "metascore")]
+        assert any(isinstance(s, int) and 0 <= s <= 100 for s in scores), where
+    taken = 0
+    for item in bundled_films:
+        film = item.film
+        named = {k: v for k, v in film.sources if v.startswith("Rotten Tomatoes, as")}
+        if not named:
+            continue
+        taken += 1
+        row = next(
+            (
+                r
+                for d in (0, -1, 1)
+                for n in (film.title, *film.aliases)
+                if (r := by_key.get((normalize(n), film.year + d))) is not None
+            ),
+            None,
+        )
+        assert row is not None, f"{item.path}:{item.line}"
+        assert film.ratings.tomatometer == row.get("tomatometer"), f"{item.path}:{item.line}"
+        assert film.ratings.audience == row.get("audience"), f"{item.path}:{item.line}"
+    assert taken >= 10
