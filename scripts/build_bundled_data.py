@@ -841,6 +841,23 @@ def _held_within(title: str, year: int, held: set[tuple[str, int]]) -> str | Non
     return None
 
 
+def _named_within(title: str, year: int, names: dict[int, set[str]]) -> str | None:
+    """Another film (of the facts file, or held), two years either way, whose title is this one's
+    with a word or two added or taken away ("The Toxic Avenger" of 2023, released in 2025
+    as "The Toxic Avenger Unrated"): without an IMDb id, nothing tells the two apart."""
+    mine = f" {normalize(title)} "
+    for y in range(year - 2, year + 3):
+        for name in names.get(y, ()):
+            other = f" {name} "
+            short, long = sorted((mine, other), key=len)
+            if short == long or short not in long:
+                continue
+            words, more = len(short.split()), len(long.split())
+            if words >= 2 and words >= 0.6 * more:  # a word or two added, not a new title
+                return f"{name} ({y})"
+    return None
+
+
 def tmdb_table_films(
     tmdb: TmdbTable,
     facts: Facts,
@@ -854,6 +871,9 @@ def tmdb_table_films(
     facts where one row is plainly the same film (same IMDb id, or the only film of that
     title within a year), else with the table's own."""
     held = held_names(written)
+    facts_names: dict[int, set[str]] = defaultdict(set)
+    for name, y in [*facts.by_key, *held]:
+        facts_names[y].add(name)
     out = []
     for t in tmdb.rows:
         title, year = t["title"], t["year"]
@@ -875,6 +895,9 @@ def tmdb_table_films(
             continue  # a short
         if not imdb_id and (other := _held_within(title, year, held)) is not None:
             log.append(f"TMDB table: {title} ({year}) left out: may be {other!r}, held")
+            continue
+        if not imdb_id and (other := _named_within(title, year, facts_names)) is not None:
+            log.append(f"TMDB table: {title} ({year}) left out: may be {other!r}")
             continue
         if row is not None and row.get("year"):
             year = row["year"]  # IMDb's year, as the other files have it
