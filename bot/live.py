@@ -11,6 +11,7 @@ service it started with.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import time
@@ -49,10 +50,29 @@ class LiveService:
         self.swaps = 0
         self.reports: Reports | None = None
         """Viewers' reports (see :func:`bot.reports.reports_of`); they follow the catalog."""
+        self.warming: asyncio.Task[None] | None = None
+        """Reading the current catalog file into memory (see :meth:`CreditsService.warm`),
+        started when a catalog is first served; answers do not wait for it."""
 
     @classmethod
     async def open(cls, path: Path, *, check_every: float = 2.0) -> Self:
-        return cls(await CreditsService.open(path), path, check_every=check_every)
+        live = cls(await CreditsService.open(path), path, check_every=check_every)
+        live._warm(live._service)
+        return live
+
+    def _warm(self, service: CreditsService) -> None:
+        async def warm() -> None:
+            try:
+                size, seconds = await service.warm()
+            except OSError as exc:  # the file went away: answers still work, only slower
+                log.warning("catalog %s not read into memory: %s", self._path, exc)
+                return
+            log.info("catalog %s read into memory: %.0f MB in %.2f s",
+                     self._path, size / 1e6, seconds)  # fmt: skip
+
+        if self.warming is not None:
+            self.warming.cancel()
+        self.warming = asyncio.create_task(warm())
 
     @property
     def service(self) -> CreditsService:
@@ -83,6 +103,7 @@ class LiveService:
             self._retired.append(old)
             if self.reports is not None:
                 self.reports.reader = fresh.reader
+            self._warm(fresh)
             self.swaps += 1
             log.info("catalog %s changed: now serving the new one", self._path)
         await self._close_idle()
@@ -135,6 +156,10 @@ class LiveService:
             await self._done(service)
 
     async def close(self) -> None:
+        if self.warming is not None:
+            self.warming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.warming
         for old in self._retired:
             await old.close()
         self._retired.clear()

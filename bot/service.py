@@ -60,6 +60,10 @@ class CreditsService:
     async def close(self) -> None:
         await self._reader.close()
 
+    async def warm(self) -> tuple[int, float]:
+        """See :meth:`bot.store.reader.CatalogReader.warm`."""
+        return await self._reader.warm()
+
     async def __aenter__(self) -> Self:
         return self
 

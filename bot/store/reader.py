@@ -6,8 +6,11 @@ from the JSON record the build validated (read back without validating it again)
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import sqlite3
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +58,19 @@ def _name_rows(rows: Iterable[Sequence[Any]]) -> list[NameRow]:
     return [NameRow(FilmRow(*r[3:]), r[0], r[1], r[2]) for r in rows]
 
 
+def read_through(path: Path, chunk: int = 1 << 20) -> tuple[int, float]:
+    """Read ``path`` sequentially into one reused buffer (see :meth:`CatalogReader.warm`)."""
+    t0 = time.perf_counter()
+    total = 0
+    buffer = bytearray(chunk)
+    with path.open("rb", buffering=0) as handle:
+        if hasattr(os, "posix_fadvise"):
+            os.posix_fadvise(handle.fileno(), 0, 0, os.POSIX_FADV_SEQUENTIAL)
+        while n := handle.readinto(buffer):
+            total += n
+    return total, time.perf_counter() - t0
+
+
 class CatalogReader:
     """Read-only access to a built catalog over one aiosqlite connection."""
 
@@ -82,6 +98,13 @@ class CatalogReader:
 
     async def close(self) -> None:
         await self._conn.close()
+
+    async def warm(self) -> tuple[int, float]:
+        """Read the catalog file once from start to end, in a worker thread, so the
+        operating system holds it in memory: a serving process's first answers then do not
+        wait on the disk (at 1M films a cold file doubled the ask p99). Nothing is kept in
+        this process. Returns the bytes read and the seconds it took."""
+        return await asyncio.to_thread(read_through, self.path)
 
     async def __aenter__(self) -> Self:
         return self

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from pathlib import Path
+
+import pytest
 
 from bot.live import LiveService
 from bot.models import Found, Verdict
 from bot.store.build import build_from_sources
+from bot.store.reader import read_through
 
 
 def write(data: Path, verdict: str | None) -> None:
@@ -71,3 +75,37 @@ async def test_a_broken_new_file_keeps_the_old_catalog(tmp_path: Path) -> None:
         answer = await live.ask("quiet orchard")
         assert isinstance(answer, Found) and answer.film.credits.verdict is Verdict.NONE
         assert live.swaps == 0
+
+
+async def test_a_served_catalog_is_read_into_memory_at_start_and_after_a_swap(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The serving process reads its catalog file through once (in a thread, answers not
+    waiting) so its first answers do not wait on the disk; again for a rebuilt one."""
+    data, db = tmp_path / "data", tmp_path / "catalog.sqlite"
+    data.mkdir()
+    write(data, None)
+    build_from_sources(data, db)
+    caplog.set_level(logging.INFO, logger="bot.live")
+    async with await LiveService.open(db, check_every=0.0) as live:
+        assert live.warming is not None
+        assert isinstance(await live.ask("quiet orchard"), Found)  # not blocked by it
+        await live.warming
+        first = live.warming
+        assert await live.service.warm() == (db.stat().st_size, pytest.approx(0, abs=5))
+        write(data, "after")
+        await asyncio.to_thread(build_from_sources, data, db)
+        assert await live.refresh(force=True)
+        assert live.warming is not first and live.warming is not None
+        await live.warming
+    read = [r.getMessage() for r in caplog.records if "read into memory" in r.getMessage()]
+    assert len(read) == 2 and all(str(db) in m for m in read)
+
+
+def test_read_through_reads_every_byte_of_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "blob"
+    path.write_bytes(bytes(range(256)) * 9000)  # more than one 1 MiB chunk
+    size, seconds = read_through(path, chunk=1 << 20)
+    assert size == path.stat().st_size == 2_304_000 and seconds >= 0
+    with pytest.raises(OSError):
+        read_through(tmp_path / "missing")
