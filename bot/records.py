@@ -63,7 +63,7 @@ _SOURCED_FIELDS = frozenset(
         "popularity",
     }
 )
-_RATING_RANGES: dict[str, tuple[float, float]] = {
+RATING_RANGES: dict[str, tuple[float, float]] = {
     "metascore": (0, 100),
     "metacritic_user": (0, 10),
     "tomatometer": (0, 100),
@@ -142,11 +142,11 @@ def _ratings(rec: _Record) -> Ratings:
         return Ratings()
     if not isinstance(raw, dict):
         raise rec.fail("'ratings' must be an object")
-    unknown = set(raw) - set(_RATING_RANGES)
+    unknown = set(raw) - set(RATING_RANGES)
     if unknown:
         raise rec.fail(f"unknown rating {sorted(unknown)[0]!r}")
     values: dict[str, float | None] = {}
-    for key, (lo, hi) in _RATING_RANGES.items():
+    for key, (lo, hi) in RATING_RANGES.items():
         value = raw.get(key)
         if value is None:
             values[key] = None

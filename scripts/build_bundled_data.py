@@ -71,7 +71,7 @@ from bot.errors import DataError  # noqa: E402
 from bot.imports.aftercredits import credits_record, import_aftercredits, read_map  # noqa: E402
 from bot.models import SCENE_KINDS  # noqa: E402
 from bot.normalize import normalize  # noqa: E402
-from bot.records import film_from_record, film_to_record, slugify  # noqa: E402
+from bot.records import RATING_RANGES, film_from_record, film_to_record, slugify  # noqa: E402
 
 DATA = ROOT / "data"
 CHECKS = DATA / "checks"
@@ -80,17 +80,12 @@ SNAPSHOT_DATE = "2026-08-22"
 LISTING_SOURCE = f"aftercredits.com stinger listing (Kometa-Team/AfterCredits map), {SNAPSHOT_DATE}"
 TMDB_SOURCE = "TMDB keywords (duringcreditsstinger / aftercreditsstinger), via The Movies Dataset"
 TMDB_TABLES = {
-    "film_keyword_networks.jsonl": (
-        "TMDB keywords (duringcreditsstinger / aftercreditsstinger), as of 2025, "
-        "via supergeniodelmale/film_keyword_networks"
-    ),
-    "tmdb-movie-dataset-v11.jsonl": (
-        "TMDB keywords (duringcreditsstinger / aftercreditsstinger), as of 2024, "
-        "via the TMDB movie dataset v11"
-    ),
+    "film_keyword_networks.jsonl": ("2025", "supergeniodelmale/film_keyword_networks"),
+    "tmdb-movie-dataset-v11.jsonl": ("2024", "the TMDB movie dataset v11"),
 }
 """``data/checks/tmdb/``: TMDB's stinger keywords copied row by row from public tables of
-TMDB films (see ``data/README.md``), with the source each file's rows are recorded under."""
+TMDB films (see ``data/README.md``): for each file, when TMDB's data was taken and the
+table it was copied from, which the rows' sources name."""
 RATINGS_TABLES = {
     "rotten-tomatoes-2024-08.jsonl": (
         "Rotten Tomatoes, as listed about 2024-08-19 (maenard/rotten-tomatoes-scrapper)"
@@ -98,12 +93,13 @@ RATINGS_TABLES = {
 }
 """``data/checks/ratings/``: scores copied row by row from public snapshots of a ratings
 site, for films the facts file (ratings up to 2020) has none for; the source per file."""
-RATING_RANGES = {"metascore": (0, 100), "metacritic_user": (0, 10), "tomatometer": (0, 100),
-                 "audience": (0, 100)}  # fmt: skip
 TMDB_TABLE_MIN_VOTES = 50
 """Fewer TMDB votes than this: too little seen for its keywords to be checked by anyone."""
 FEATURE_MINUTES = 40
 """Shorter than this is a short or a TV episode, not a film people ask about here."""
+SCENE_POSITIONS = {"during": {"during"}, "after": {"after"}, "both": {"during", "after"}}
+"""Where a verdict that places its scenes puts them (``none``, ``some`` and ``unknown``
+place none)."""
 OPEN_TITLE_SOURCES = {"prust-wikipedia", "tmdb5000", "md-metadata-clean"}
 """Datasets whose titles may be shipped in bulk (Wikipedia lists, TMDB-derived sets)."""
 IDENTIFIED_SOURCE = (
@@ -194,9 +190,11 @@ def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
 
 
 class Facts:
-    """The facts file, indexed by IMDb id and by (normalised title, year)."""
+    """The facts file, indexed by IMDb id and by (normalised title, year); with the ratings
+    snapshots of :data:`RATINGS_TABLES` for films it has no ratings for."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, snapshots: RatingsTable | None = None) -> None:
+        self.snapshots = snapshots
         self.rows = list(read_jsonl(path))
         self.by_imdb = {r["imdb_id"]: r for r in self.rows if r.get("imdb_id")}
         self.by_key: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
@@ -295,9 +293,6 @@ class RatingsTable:
         return next(iter(rows.values())) if len(rows) == 1 else None
 
 
-RATINGS = RatingsTable(DATA / "checks" / "ratings")
-
-
 def fill_ratings_by_name(record: dict[str, Any], facts: Facts) -> None:
     """A film still without ratings takes them (and box office, if it has none) from the one
     facts row under its title or an alias, within a year, that names no other IMDb id: a
@@ -319,10 +314,8 @@ def fill_ratings_by_name(record: dict[str, Any], facts: Facts) -> None:
         fill_facts(
             record, {k: row[k] for k in ("ratings", "box_office_usd", "sources") if k in row}
         )
-    elif (found := RATINGS.find(names, record["year"])) is not None:
-        ratings = {**found["ratings"], **(record.get("ratings") or {})}
-        record["ratings"] = ratings
-        record["sources"] = {**found["sources"], **(record.get("sources") or {})}
+    elif facts.snapshots is not None:
+        fill_facts(record, facts.snapshots.find(names, record["year"]))
 
 
 TEXT_FIELDS = ("synopsis", "recap", "original_title", "aliases")
@@ -487,16 +480,14 @@ def vet_source(
     if imdb_id in listings and verdict != "none":
         new = credits_record(listings[imdb_id], LISTING_SOURCE, votes.get(imdb_id))
         positions = {s["position"] for s in credits.get("scenes") or []}
-        allowed = {"during": {"during"}, "after": {"after"}, "both": {"during", "after"}}
-        keep = positions and positions <= allowed.get(new["verdict"], set())
+        keep = positions and positions <= SCENE_POSITIONS.get(new["verdict"], set())
         if keep and (new["verdict"] != "both" or positions == {"during", "after"}):
             new["scenes"] = credits["scenes"]
         record["credits"] = new
         log.append(f"{label}: {verdict} re-based on the listing -> {new['verdict']}")
         return
-    positions = {"during": {"during"}, "after": {"after"}, "both": {"during", "after"}}
-    mine = positions.get(verdict)
-    if mine is not None and found is not None and positions[found[0]] <= mine:
+    mine = SCENE_POSITIONS.get(verdict)
+    if mine is not None and found is not None and SCENE_POSITIONS[found[0]] <= mine:
         credits["source"] = found[1]
         log.append(f"{label}: {verdict} re-based on TMDB keywords")
         return
@@ -557,6 +548,11 @@ def write_releases(path: Path, identified: list[dict[str, Any]], log: list[str])
 FINDINGS = ("none", "during", "after", "both", "some")
 
 
+def is_short(minutes: int | None) -> bool:
+    """A known runtime under :data:`FEATURE_MINUTES`."""
+    return minutes is not None and 0 < minutes < FEATURE_MINUTES
+
+
 def verdict_of(during: bool, after: bool) -> str | None:
     """The verdict two stinger flags make (None when neither is set)."""
     if during and after:
@@ -574,13 +570,17 @@ class TmdbTable:
         self.by_imdb: dict[str, dict[str, Any]] = {}
         self.by_key: dict[tuple[str, int], dict[str, Any]] = {}
         disputed: set[Any] = set()
-        for name, source in TMDB_TABLES.items():
+        for name, (as_of, dataset) in TMDB_TABLES.items():
             path = folder / name
             for n, r in read_numbered(path) if path.is_file() else ():
                 row = self._checked(r, f"{path}:{n}")
                 if row is None:
                     continue
-                row["source"] = source
+                row["dataset"] = dataset
+                row["source"] = (
+                    "TMDB keywords (duringcreditsstinger / aftercreditsstinger), "
+                    f"as of {as_of}, via {dataset}"
+                )
                 flags = (row["during"], row["after"])
                 for index, key in (
                     (self.by_imdb, row.get("imdb_id")),
@@ -614,7 +614,7 @@ class TmdbTable:
             raise DataError(f"{where}: 'imdb_id' is an IMDb title id (tt...)")
         if (r.get("tmdb_votes") or 0) < TMDB_TABLE_MIN_VOTES:
             return None
-        if 0 < (r.get("runtime_minutes") or FEATURE_MINUTES) < FEATURE_MINUTES:
+        if is_short(r.get("runtime_minutes")):
             return None
         return dict(r, title=" ".join(title.split()))
 
@@ -829,14 +829,22 @@ def held_names(more: Iterable[dict[str, Any]]) -> set[tuple[str, int]]:
     return names
 
 
-def _held_within(title: str, year: int, held: set[tuple[str, int]]) -> str | None:
+def by_year(names: Iterable[tuple[str, int]]) -> dict[int, set[str]]:
+    """(normalised title, year) pairs as the titles of each year."""
+    out: dict[int, set[str]] = defaultdict(set)
+    for name, year in names:
+        out[year].add(name)
+    return out
+
+
+def _held_within(title: str, year: int, held: dict[int, set[str]]) -> str | None:
     """A held title of that year that this one contains or is contained in, as a whole
     run of words ("The Pirate Fairy", "Tinker Bell and the Pirate Fairy"): maybe the same
     film under a longer or shorter name, which only an IMDb id could settle."""
     mine = f" {normalize(title)} "
-    for name, y in held:
+    for name in held.get(year, ()):
         other = f" {name} "
-        if y == year and len(name) >= 4 and (other in mine or mine in other):
+        if len(name) >= 4 and (other in mine or mine in other):
             return name
     return None
 
@@ -871,15 +879,16 @@ def tmdb_table_films(
     facts where one row is plainly the same film (same IMDb id, or the only film of that
     title within a year), else with the table's own."""
     held = held_names(written)
-    facts_names: dict[int, set[str]] = defaultdict(set)
-    for name, y in [*facts.by_key, *held]:
-        facts_names[y].add(name)
+    held_titles = by_year(held)
+    facts_names = by_year([*facts.by_key, *held])
+
+    def is_held(imdb_id: str | None, title: str, year: int) -> bool:
+        return imdb_id in held_ids or any((normalize(title), year + d) in held for d in (0, -1, 1))
+
     out = []
     for t in tmdb.rows:
         title, year = t["title"], t["year"]
-        if t.get("imdb_id") in held_ids or any(
-            (normalize(title), year + d) in held for d in (0, -1, 1)
-        ):
+        if is_held(t.get("imdb_id"), title, year):  # before the log lines below
             continue
         row = facts.by_imdb.get(t.get("imdb_id") or "")
         if row is None and not t.get("imdb_id"):
@@ -891,9 +900,9 @@ def tmdb_table_films(
                 continue
             row = near[0] if near else None
         imdb_id = t.get("imdb_id") or (row or {}).get("imdb_id")
-        if 0 < int((row or {}).get("runtime_minutes") or FEATURE_MINUTES) < FEATURE_MINUTES:
-            continue  # a short
-        if not imdb_id and (other := _held_within(title, year, held)) is not None:
+        if is_short((row or {}).get("runtime_minutes")):
+            continue
+        if not imdb_id and (other := _held_within(title, year, held_titles)) is not None:
             log.append(f"TMDB table: {title} ({year}) left out: may be {other!r}, held")
             continue
         if not imdb_id and (other := _named_within(title, year, facts_names)) is not None:
@@ -901,7 +910,7 @@ def tmdb_table_films(
             continue
         if row is not None and row.get("year"):
             year = row["year"]  # IMDb's year, as the other files have it
-        if imdb_id in held_ids or any((normalize(title), year + d) in held for d in (0, -1, 1)):
+        if is_held(imdb_id, title, year):  # by the facts file's id and year
             continue
         fid = slugify(title, year)
         if fid in taken_ids:
@@ -915,10 +924,10 @@ def tmdb_table_films(
         sources: dict[str, str] = dict(r.get("sources") or {})
         if r.get("runtime_minutes") is None and t.get("runtime_minutes"):
             r["runtime_minutes"] = t["runtime_minutes"]
-            sources["runtime_minutes"] = t["source"].split(", via ")[-1] + " (TMDB)"
+            sources["runtime_minutes"] = f"{t['dataset']} (TMDB)"
         if not r.get("box_office") and t.get("revenue_usd"):
             r["box_office"] = box_office(float(t["revenue_usd"]))
-            sources["box_office"] = t["source"].split(", via ")[-1] + " (TMDB, worldwide)"
+            sources["box_office"] = f"{t['dataset']} (TMDB, worldwide)"
         if sources:
             r["sources"] = sources
         add_texts(r, texts.find(title, year, imdb_id))
@@ -928,7 +937,9 @@ def tmdb_table_films(
         r["credits"] = {"verdict": verdict, "source": t["source"]}
         taken_ids.add(fid)
         held_ids.add(imdb_id or "")
-        held.update((normalize(title), year + d) for d in (-1, 0, 1))
+        for d in (-1, 0, 1):
+            held.add((normalize(title), year + d))
+            held_titles.setdefault(year + d, set()).add(normalize(title))
         out.append(r)
     log.append(f"TMDB table: {len(out)} films no other file holds")
     return out
@@ -945,7 +956,7 @@ def main() -> int:
     args = p.parse_args()
     shared: Path = args.shared
     folder: Path | None = args.texts
-    facts = Facts(shared / "facts.jsonl.gz")
+    facts = Facts(shared / "facts.jsonl.gz", RatingsTable(CHECKS / "ratings"))
     texts = Texts(folder)
     texts.keep_committed([*curated_files(), *sorted((DATA / "listing").glob("*.jsonl"))])
     listings = read_map(shared / "aftercredits.yml")
@@ -1047,11 +1058,7 @@ def main() -> int:
             continue
         if key in curated_keys or key in listing_keys:
             continue
-        verdict = (
-            "both"
-            if st.get("during") and st.get("after")
-            else ("during" if st.get("during") else "after")
-        )
+        verdict = verdict_of(bool(st.get("during")), bool(st.get("after")))
         fid = slugify(f["title"], f["year"])
         if fid in taken_ids:
             continue

@@ -236,13 +236,18 @@ async def test_each_franchise_is_answered(service: CreditsService, query: str, t
 CHECK_FINDINGS = {v.value for v in Verdict if v.recorded}
 
 
-def _checks() -> list[tuple[str, dict[str, Any]]]:
+def _rows(folder: Path) -> list[tuple[str, dict[str, Any]]]:
+    """Each JSON line of the folder's ``*.jsonl`` files, with ``file:line``."""
     out = []
-    for path in sorted((DATA / "checks").glob("*.jsonl")):
+    for path in sorted(folder.glob("*.jsonl")):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if line.strip() and not line.startswith("//"):
                 out.append((f"{path.name}:{n}", json.loads(line)))
     return out
+
+
+def _checks() -> list[tuple[str, dict[str, Any]]]:
+    return _rows(DATA / "checks")
 
 
 def test_press_checks_are_well_formed_and_from_accepted_outlets() -> None:
@@ -284,21 +289,13 @@ def test_every_press_check_is_in_the_catalog_with_its_finding(
         )
 
 
-def _rows(folder: str) -> list[tuple[str, dict[str, Any]]]:
-    out = []
-    for path in sorted((DATA / "checks" / folder).glob("*.jsonl")):
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            out.append((f"{path.name}:{n}", json.loads(line)))
-    return out
-
-
 def _tmdb_verdict(row: dict[str, Any]) -> str:
     return "both" if row["during"] and row["after"] else ("during" if row["during"] else "after")
 
 
 def test_tmdb_keyword_rows_are_well_formed() -> None:
     """``data/checks/tmdb/``: one row per film with a stinger keyword, as copied."""
-    rows = _rows("tmdb")
+    rows = _rows(DATA / "checks" / "tmdb")
     assert len(rows) >= 900
     for where, r in rows:
         assert isinstance(r.get("title"), str) and r["title"].strip(), where
@@ -315,7 +312,7 @@ def test_tmdb_keyword_verdicts_are_the_rows_and_never_contradict_a_none(
     """A film whose verdict rests on a TMDB table has that table's verdict; and no recorded
     "none" has a TMDB row (of the same IMDb id, or the only row of its title within a
     year) saying something plays during or after the credits."""
-    rows = _rows("tmdb")
+    rows = _rows(DATA / "checks" / "tmdb")
     by_imdb = {r["imdb_id"]: r for _, r in rows if r.get("imdb_id")}
     by_key: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for _, r in rows:
@@ -345,7 +342,7 @@ def test_ratings_rows_are_well_formed_and_reach_the_catalog(
 ) -> None:
     """``data/checks/ratings/``: scores copied from a ratings site's snapshot; a film that
     takes them carries them as copied, with the snapshot named as their source."""
-    rows = _rows("ratings")
+    rows = _rows(DATA / "checks" / "ratings")
     assert rows
     by_key = {(normalize(r["title"]), r["year"]): r for _, r in rows}
     for where, r in rows:
