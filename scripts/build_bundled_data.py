@@ -172,9 +172,9 @@ def read_numbered(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise DataError(f"{path}:{n}: not JSON ({exc.msg})") from None
+                raise DataError(str(path), n, f"not JSON ({exc.msg})") from None
             if not isinstance(record, dict):
-                raise DataError(f"{path}:{n}: not a JSON object")
+                raise DataError(str(path), n, "not a JSON object")
             yield n, record
 
 
@@ -269,12 +269,11 @@ class RatingsTable:
         for name, source in RATINGS_TABLES.items():
             path = folder / name
             for n, r in read_numbered(path) if path.is_file() else ():
-                where = f"{path}:{n}"
                 if not isinstance(r.get("title"), str) or not isinstance(r.get("year"), int):
-                    raise DataError(f"{where}: a ratings row needs a title and a year")
+                    raise DataError(str(path), n, "a ratings row needs a title and a year")
                 scores = {k: r[k] for k in RATING_RANGES if r.get(k) is not None}
                 if not scores:
-                    raise DataError(f"{where}: a ratings row needs at least one score")
+                    raise DataError(str(path), n, "a ratings row needs at least one score")
                 for k, v in scores.items():
                     low, high = RATING_RANGES[k]
                     if (
@@ -282,7 +281,7 @@ class RatingsTable:
                         or not isinstance(v, int | float)
                         or not low <= v <= high
                     ):
-                        raise DataError(f"{where}: {k!r} is a number from {low} to {high}")
+                        raise DataError(str(path), n, f"{k!r} is a number from {low} to {high}")
                 row = {"ratings": scores, "sources": {f"ratings.{k}": source for k in scores}}
                 self.by_key[(normalize(r["title"]), r["year"])].append(row)
 
@@ -573,7 +572,7 @@ class TmdbTable:
         for name, (as_of, dataset) in TMDB_TABLES.items():
             path = folder / name
             for n, r in read_numbered(path) if path.is_file() else ():
-                row = self._checked(r, f"{path}:{n}")
+                row = self._checked(r, path, n)
                 if row is None:
                     continue
                 row["dataset"] = dataset
@@ -599,19 +598,21 @@ class TmdbTable:
         self.rows = sorted(unique.values(), key=lambda r: (r["year"], r["title"]))
 
     @staticmethod
-    def _checked(r: dict[str, Any], where: str) -> dict[str, Any] | None:
+    def _checked(r: dict[str, Any], path: Path, n: int) -> dict[str, Any] | None:
         title, year = r.get("title"), r.get("year")
         if not isinstance(title, str) or not title.strip() or not isinstance(year, int):
-            raise DataError(f"{where}: a TMDB row needs a title and a year")
+            raise DataError(str(path), n, "a TMDB row needs a title and a year")
         flags = (r.get("during"), r.get("after"))
         if not all(isinstance(f, bool) for f in flags) or not any(flags):
-            raise DataError(f"{where}: 'during' and 'after' are true or false, one of them true")
+            raise DataError(
+                str(path), n, "'during' and 'after' are true or false, one of them true"
+            )
         for field in ("tmdb_votes", "revenue_usd", "runtime_minutes", "tmdb_id"):
             value = r.get(field)
             if value is not None and (not isinstance(value, int) or value < 0):
-                raise DataError(f"{where}: {field!r} is a whole number, not negative")
+                raise DataError(str(path), n, f"{field!r} is a whole number, not negative")
         if r.get("imdb_id") is not None and not str(r["imdb_id"]).startswith("tt"):
-            raise DataError(f"{where}: 'imdb_id' is an IMDb title id (tt...)")
+            raise DataError(str(path), n, "'imdb_id' is an IMDb title id (tt...)")
         if (r.get("tmdb_votes") or 0) < TMDB_TABLE_MIN_VOTES:
             return None
         if is_short(r.get("runtime_minutes")):
@@ -656,7 +657,7 @@ def read_checks(folder: Path | None) -> dict[str, dict[str, Any]]:
     for path in paths:
         for n, r in read_numbered(path):
             if not r.get("title") or not isinstance(r.get("year"), int):
-                raise DataError(f"{path}:{n}: a check needs a title and a year")
+                raise DataError(str(path), n, "a check needs a title and a year")
             if r.get("finding") not in FINDINGS or not acceptable(_check_source(r)):
                 continue
             key = r.get("imdb_id") or check_key(r["title"], r["year"])
@@ -780,7 +781,7 @@ def identified_titles(folder: Path | None, facts: Facts) -> list[dict[str, Any]]
     for path in paths:
         for n, r in read_numbered(path):
             if not str(r.get("imdb_id", "")).startswith("tt"):
-                raise DataError(f"{path}:{n}: an identified title needs its 'imdb_id'")
+                raise DataError(str(path), n, "an identified title needs its 'imdb_id'")
             if r.get("kind") != "film" or not isinstance(r.get("year"), int) or not r.get("title"):
                 continue
             if r.get("corrects"):  # the facts file has this id under a wrong title or year

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.credit_sources import acceptable, rejected_names
+from bot.errors import DataError
 from bot.imports.aftercredits import read_map
 from bot.models import Found, Verdict
 from bot.normalize import normalize
@@ -369,3 +372,40 @@ def test_ratings_rows_are_well_formed_and_reach_the_catalog(
         assert film.ratings.tomatometer == row.get("tomatometer"), f"{item.path}:{item.line}"
         assert film.ratings.audience == row.get("audience"), f"{item.path}:{item.line}"
     assert taken >= 10
+
+
+def _build_script() -> Any:
+    """``scripts/build_bundled_data.py`` as a module (a maintainer's tool, not a package)."""
+    path = DATA.parent / "scripts" / "build_bundled_data.py"
+    spec = importlib.util.spec_from_file_location("build_bundled_data", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_data_build_names_file_and_line_of_a_bad_input_row(tmp_path: Path) -> None:
+    """The build's inputs (TMDB rows, ratings rows, any JSON line) fail with a DataError
+    naming the file and the line, never with a traceback of its own."""
+    build = _build_script()
+    good = {"title": "Quiet Orchard", "year": 2020, "during": True, "after": False}
+    tmdb = tmp_path / "tmdb" / "film_keyword_networks.jsonl"
+    tmdb.parent.mkdir()
+    for bad, words in (
+        ({**good, "during": False}, "one of them true"),
+        ({**good, "tmdb_votes": -3}, "'tmdb_votes' is a whole number"),
+        ({**good, "imdb_id": "12345"}, "IMDb title id"),
+    ):
+        tmdb.write_text(json.dumps({**good, "tmdb_votes": 80}) + "\n" + json.dumps(bad) + "\n")
+        with pytest.raises(
+            DataError, match=rf"film_keyword_networks\.jsonl:2: .*{re.escape(words)}"
+        ):
+            build.TmdbTable(tmdb.parent)
+    ratings = tmp_path / "ratings" / "rotten-tomatoes-2024-08.jsonl"
+    ratings.parent.mkdir()
+    ratings.write_text('{"title": "Quiet Orchard", "year": 2024, "tomatometer": 140}\n')
+    with pytest.raises(DataError, match=r"2024-08\.jsonl:1: 'tomatometer' is a number from 0"):
+        build.RatingsTable(ratings.parent)
+    ratings.write_text('{"title": "Quiet Orchard", "year": 2024, "audience": 80}\nnot json\n')
+    with pytest.raises(DataError, match=r"2024-08\.jsonl:2: not JSON"):
+        build.RatingsTable(ratings.parent)
