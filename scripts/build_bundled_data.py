@@ -108,6 +108,9 @@ IDENTIFIED_SOURCE = (
 )
 CORRECTED_SOURCE = "title and year as released, corrected by hand (data/checks/identified/)"
 OPEN_FIELD_SOURCES = {"tmdb5000", "tmdb5000-clean", "md-metadata-clean", "vega", "prust-wikipedia"}
+TMDB_HOLDERS = ("md-metadata-clean", "tmdb5000-clean", "tmdb5000")
+"""The TMDB-derived datasets: a facts row with a TMDB id and a field from one of them is a
+film that dataset holds, whatever dataset the join took its title from."""
 
 KEEP: dict[str, str] = {}
 """Curated verdicts kept against the listing, by IMDb id, with the reason (none so far:
@@ -667,6 +670,20 @@ def read_checks(folder: Path | None) -> dict[str, dict[str, Any]]:
     return {k: r for k, r in found.items() if k not in disputed}
 
 
+def open_title(row: dict[str, Any]) -> bool:
+    """The facts row's title and year come from a dataset whose titles may be shipped."""
+    src = row.get("sources", {})
+    return src.get("title") in OPEN_TITLE_SOURCES and src.get("year") in OPEN_TITLE_SOURCES
+
+
+def tmdb_holder(row: dict[str, Any]) -> str | None:
+    """The open TMDB-derived dataset that holds this film (see :data:`TMDB_HOLDERS`)."""
+    if not row.get("tmdb_id"):
+        return None
+    used = set(row.get("sources", {}).values())
+    return next((name for name in TMDB_HOLDERS if name in used), None)
+
+
 def check_key(title: str, year: int) -> str:
     """How a check without an IMDb id is filed."""
     return f"{normalize(title)}|{year}"
@@ -1122,10 +1139,17 @@ def main() -> int:
     held = curated_keys | listing_keys
     known: dict[tuple[str, int], dict[str, Any]] = {}
     known_ids: set[str] = set(seen_ids) | taken_ids
-    for f in facts.rows:
+    # First the rows whose title and year an open dataset gave; then the films an open
+    # TMDB-derived dataset holds (matched by TMDB id) whose title the join took from
+    # MovieLens: Basic Instinct, Godzilla (1998), 101 Dalmatians... were missing, and a
+    # query for one answered its sequel. These may not repeat a film within two years,
+    # and a namesake of a film we hold needs a sign it was released (a box office figure
+    # or a rating): an obscure "The Dark Knight" (2011) would only make Nolan's ambiguous.
+    names_held = {name for name, _ in held | held_exact}
+    open_rows = [(f, None) for f in facts.rows if open_title(f)]
+    held_rows = [(f, h) for f in facts.rows if not open_title(f) and (h := tmdb_holder(f))]
+    for f, holder in [*open_rows, *held_rows]:
         src = f.get("sources", {})
-        if src.get("title") not in OPEN_TITLE_SOURCES or src.get("year") not in OPEN_TITLE_SOURCES:
-            continue
         title, year = " ".join(str(f["title"]).split()), f["year"]
         if not isinstance(year, int) or not 1870 <= year <= 2100:
             continue
@@ -1134,14 +1158,20 @@ def main() -> int:
             continue
         if (key[0], year) in held_exact:  # another title or alias of a film we hold
             continue
-        if key in known:
+        if key in known or (holder and any((key[0], year + d) in known for d in (-2, -1, 1, 2))):
+            continue
+        if holder and key[0] in names_held and not (f.get("box_office_usd") or f.get("ratings")):
             continue
         fid = slugify(title, year)
         if fid in known_ids:
             continue
         known_ids.add(fid)
         r = {"id": fid, "title": title, "year": year}
-        sources = {"title": DATASET_NAMES[src["title"]], "year": DATASET_NAMES[src["year"]]}
+        if holder is None:
+            sources = {"title": DATASET_NAMES[src["title"]], "year": DATASET_NAMES[src["year"]]}
+        else:
+            named = f"{DATASET_NAMES[holder]}, the film matched by TMDB id"
+            sources = {"title": named, "year": named}
         if f.get("runtime_minutes") and src.get("runtime_minutes") in OPEN_FIELD_SOURCES:
             r["runtime_minutes"] = f["runtime_minutes"]
             sources["runtime_minutes"] = DATASET_NAMES[src["runtime_minutes"]]
