@@ -1126,11 +1126,12 @@ def main() -> int:
         if r["id"] in seen_ids or r["id"] in taken_ids:
             continue
         seen_ids.add(r["id"])
-        fill_facts(r, facts.find(t["title"], t["year"]))
+        fill_facts(r, facts.find(t["title"], t["year"], t.get("imdb_id")))
         add_texts(r, t)
         fill_ratings_by_name(r, facts)
         more.append(r)
         curated_keys.add(key)
+        held_exact.update((normalize(a), r["year"]) for a in r.get("aliases") or [])
     more.sort(key=lambda r: (r["year"], r["title"]))
     n = write_jsonl(DATA / "widely-seen.jsonl", more)
     print(f"data/widely-seen.jsonl: {n} films", file=sys.stderr)
