@@ -44,7 +44,9 @@ _SEQUEL_MARKERS = frozenset({"vol", "volume", "part", "chapter", "episode", "ep"
 _ARTICLES = frozenset({"the", "a", "an"})
 
 # Characters that separate a title from its subtitle ("Avengers: Endgame").
-_SUBTITLE_SPLIT = re.compile(r"\s*(?:[:;|/]|\s[-–—]\s|[–—])\s*")
+SUBTITLE_SPLIT = re.compile(r"\s*(?:[:;|/]|\s[-–—]\s|[–—])\s*")
+"""Between a title's main part and its subtitle: a colon, a dash between spaces..."""
+_SUBTITLE_SPLIT = SUBTITLE_SPLIT
 _APOSTROPHES = re.compile(r"['’`´ʼ]")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _NON_WORD_ANY = re.compile(r"[\W_]+")

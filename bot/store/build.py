@@ -29,7 +29,7 @@ from typing import Any
 from bot.atomic import staged
 from bot.errors import BotError, CatalogError
 from bot.models import Film
-from bot.normalize import compact, initialisms, normalize
+from bot.normalize import SUBTITLE_SPLIT, compact, initialisms, normalize
 from bot.records import film_to_record
 from bot.sources import fingerprint, iter_films, source_files
 from bot.store.schema import (
@@ -46,6 +46,9 @@ from bot.store.schema import (
 from bot.transaction import recover_if_idle
 
 log = logging.getLogger(__name__)
+
+_MAIN_TITLE = SUBTITLE_SPLIT
+"""Where a title's main part ends and its subtitle begins (a colon, a dash...)."""
 
 CATALOG_MODE = 0o644
 """Readable by every user (the service's own user may not be the one who built it)."""
@@ -85,6 +88,7 @@ def build_catalog(
             conn.execute("PRAGMA cache_size=-50000")
             conn.executescript(SCHEMA)
             film_count, name_count = _insert_films(conn, films)
+            name_count += _numbered_main_titles(conn, name_count)
             _unique_ids(conn)
             _index(conn)
             conn.executemany(
@@ -153,6 +157,50 @@ def _insert_films(conn: sqlite3.Connection, films: Iterable[Film]) -> tuple[int,
             flush()
     flush()
     return film_count, name_count
+
+
+def _numbered_main_titles(conn: sqlite3.Connection, last_nid: int) -> int:
+    """Name a sequel by its numbered main title too: "Hotel Transylvania 3: Summer
+    Vacation" is typed "hotel transylvania 3", "Mad Max 2: The Road Warrior" "mad max 2".
+    Only where the catalog holds the series' first film under the bare main title ("Hotel
+    Transylvania") and no film already has that name: "Fantastic 4: Rise of the Silver
+    Surfer" does not become "fantastic 4", and "2001: A Space Odyssey" gets nothing (the
+    main title must hold a word besides its number). Returns how many names it added."""
+    wanted: dict[str, list[tuple[int, str]]] = {}  # compact main title -> (film, name)
+    bases: dict[str, set[str]] = {}  # compact bare main title -> compact main titles
+    for film, name in conn.execute(f"SELECT film, name FROM names WHERE kind = {KIND_TITLE}"):
+        parts = _MAIN_TITLE.split(name, maxsplit=1)
+        if len(parts) < 2:
+            continue
+        words = normalize(parts[0]).split()
+        if len(words) < 2 or not words[-1].isdigit() or words[-1] in ("0", "1"):
+            continue
+        if not any(not w.isdigit() for w in words[:-1]):
+            continue
+        key = compact(" ".join(words))
+        wanted.setdefault(key, []).append((film, parts[0].strip()))
+        bare = [w for w in words[:-1] if w not in ("the", "a", "an")]
+        bases.setdefault(compact(" ".join(bare)), set()).add(key)
+    if not wanted:
+        return 0
+    taken: set[str] = set()
+    founded: set[str] = set()
+    for key, title in conn.execute(f"SELECT compact, norm FROM names WHERE kind = {KIND_TITLE}"):
+        if key in wanted:
+            taken.add(key)
+        plain = compact(" ".join(w for w in title.split() if w not in ("the", "a", "an")))
+        founded.update(bases.get(plain, ()))
+    for (key,) in conn.execute(f"SELECT compact FROM names WHERE kind != {KIND_TITLE}"):
+        if key in wanted:
+            taken.add(key)
+    rows: list[tuple[int, int, int, str, str, str]] = []
+    for key in sorted(founded - taken):
+        for film, main in wanted[key]:
+            last_nid += 1
+            main_norm = normalize(main)
+            rows.append((last_nid, film, KIND_ALIAS, main, main_norm, compact(main_norm)))
+    conn.executemany("INSERT INTO names VALUES (?,?,?,?,?,?)", rows)
+    return len(rows)
 
 
 def _index(conn: sqlite3.Connection) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from bot.models import Ambiguous, Credits, Film, Found, MatchMethod, NotFound, V
 from bot.resolver import score, split_year
 from bot.service import CreditsService
 from bot.store.build import build_catalog
+from bot.store.schema import KIND_ALIAS
 
 FILMS = [
     Film("iron-man-2008", "Iron Man", 2008, popularity=1_100_000),
@@ -211,3 +213,54 @@ async def test_resolver_never_crashes(small: CreditsService, text: str) -> None:
     answer = await small.ask(text)
     assert isinstance(answer, Found | Ambiguous | NotFound)
     await small.suggest(text, 25)
+
+
+SEQUELS = [
+    Film("hotel-transylvania-2012", "Hotel Transylvania", 2012),
+    Film("hotel-transylvania-3-2018", "Hotel Transylvania 3: Summer Vacation", 2018),
+    Film("the-terminator-1984", "The Terminator", 1984),
+    Film("terminator-2-1991", "Terminator 2: Judgment Day", 1991),
+    Film("fantastic-four-2005", "Fantastic Four", 2005),
+    Film("fantastic-4-2007", "Fantastic 4: Rise of the Silver Surfer", 2007),
+    Film("2001-1968", "2001: A Space Odyssey", 1968),
+    Film("step-up-2006", "Step Up", 2006),
+    Film("step-up-2-2008", "Step Up 2: The Streets", 2008),
+    Film("step-up-2-2099", "Step Up 2", 2099),
+]
+
+
+@pytest.fixture(scope="module")
+def sequels_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sequels") / "sequels.sqlite"
+    build_catalog(SEQUELS, path)
+    return path
+
+
+def test_a_sequel_is_also_named_by_its_numbered_main_title(sequels_catalog: Path) -> None:
+    """Only where the series' first film is held under the bare main title and no film
+    already has that name; never a main title that is a number alone."""
+    with sqlite3.connect(sequels_catalog) as conn:
+        rows = conn.execute(
+            "SELECT f.id, n.name FROM names n JOIN films f ON f.rid = n.film WHERE n.kind = ?",
+            (KIND_ALIAS,),
+        ).fetchall()
+    assert sorted(rows) == [
+        ("hotel-transylvania-3-2018", "Hotel Transylvania 3"),
+        ("terminator-2-1991", "Terminator 2"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "film_id"),
+    [
+        ("hotel transylvania 3", "hotel-transylvania-3-2018"),
+        ("Terminator 2", "terminator-2-1991"),
+        ("hotel transylvania", "hotel-transylvania-2012"),
+        ("terminator", "the-terminator-1984"),
+    ],
+)
+async def test_a_sequel_typed_by_its_main_title_is_found(
+    sequels_catalog: Path, text: str, film_id: str
+) -> None:
+    async with await CreditsService.open(sequels_catalog) as svc:
+        assert await found_id(svc, text) == film_id
