@@ -2,8 +2,9 @@
 
 1. Exact lookup of the compact normalised key over titles, original titles and aliases,
    a sequel's numbered main title among them ("hotel transylvania 3", named at build
-   time where the series' first film is held: ``bot.store.build``) (the whole text first, so "Blade Runner 2049" and "2012" stay titles; then with a
-   trailing year split off, or a trailing "1" dropped: "iron man 1").
+   time where the series' first film is held: ``bot.store.build``). The whole text
+   first, so "Blade Runner 2049" and "2012" stay titles; then with a trailing year split
+   off, or a trailing "1" dropped: "iron man 1".
 2. Otherwise candidates from the FTS5 indexes: first the names holding every intact word
    of the query (FTS5 intersects the word posting lists); if none scores 90, the query's
    most selective trigrams (document frequencies come from ``trigram_df``) within a
