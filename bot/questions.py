@@ -58,10 +58,13 @@ _PATTERNS = [
     ),
     # mid credits scene in X / post credit scenes for X / credits of X / stinger in X
     # (the phrase, which may be empty, is never the preposition alone: "after 2012", "of
-    # mice and men" are titles)
+    # mice and men" are titles; nor words that only describe a scene without naming one:
+    # "The Secret of Kells", "End of Watch", "The End of the Tour" are titles too)
     re.compile(
         r"^(?!(?:in|for|of|on|after|from)\s+(?!(?:the\s+|an?\s+)?"
         r"(?:credits?|scenes?|stingers?|end|post|mid|after|during)\b))"
+        r"(?!(?:(?:an?|any|the|some|one|more|other)\s+)*(?:" + _CREDIT_ADJ + r"[\s-]*)+"
+        r"(?:in|for|of|on|after|from)\s)"
         + _CREDIT_PHRASE
         + r"\s*(?:in|for|of|on|after|from)\s+(?P<t>.+)$"
     ),

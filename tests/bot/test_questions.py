@@ -60,6 +60,13 @@ from bot.questions import parse_question
         ("In the Mood for Love", "In the Mood for Love", None),
         ("After 2012", "After 2012", None),
         ("after credits scene for dune", "dune", None),
+        # Nor is a title that opens with a word describing a scene but naming none.
+        ("The Secret of Kells", "The Secret of Kells", None),
+        ("the secret of my success", "the secret of my success", None),
+        ("End of Watch", "End of Watch", None),
+        ("The End of the Tour", "The End of the Tour", None),
+        ("the end credits of dune", "dune", None),
+        ("post credits for dune", "dune", None),
     ],
 )
 def test_phrasings(text: str, title: str, year: int | None) -> None:
