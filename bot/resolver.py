@@ -33,12 +33,13 @@ from itertools import pairwise
 from rapidfuzz import fuzz, process
 
 from bot.models import Candidate, Match, MatchMethod
-from bot.normalize import ACRONYM_MAX, ACRONYM_MIN, compact, normalize, trigrams
+from bot.normalize import ACRONYM_MAX, ACRONYM_MIN, compact, fold, normalize, trigrams
 from bot.store.reader import CatalogReader, FilmRow, NameRow
 from bot.store.schema import KIND_TITLE
 from bot.texts import NOT_THIS_ONE
 
 ACCEPT = 90.0
+_NOT_LETTERS = re.compile(r"[\W_]+")
 SUGGEST = 75.0
 NEAR_TIE = 2.0
 POSTING_BUDGET = 20_000
@@ -276,7 +277,7 @@ class Resolver:
             exact_year = [s for s in scored if s.row.year == year and not s.held]
             if len(exact_year) == 1:
                 scored = exact_year
-        return self._decide(scored, year, exact=True, typed=typed)
+        return self._decide(_literal_first(scored, typed), year, exact=True, typed=typed)
 
     @staticmethod
     def _score_rows(key: str, rows: list[NameRow], *, prefilter: bool = False) -> list[Scored]:
@@ -384,6 +385,23 @@ class Resolver:
             matched=best.name,
         )
         return Resolution(best=best, match=match, others=others)
+
+
+def _literal(text: str) -> str:
+    return _NOT_LETTERS.sub("", fold(text))
+
+
+def _literal_first(scored: list[Scored], typed: str) -> list[Scored]:
+    """Names that normalise alike but were typed differently: the one spelt as typed.
+    "Transformers One" and the alias "Transformers 1" are both "transformers 1", "The
+    Heat" and "Heat" both "heat"; typed "transformers one" or "the heat", the film of
+    that exact spelling is the answer, not the more popular one. Several films spelt as
+    typed (two "Scarface"s) stay a choice as before; none, and nothing changes."""
+    wanted = _literal(typed)
+    if not wanted or len({s.row.rid for s in scored}) < 2:
+        return scored
+    same = [s for s in scored if not s.held and _literal(s.name) == wanted]
+    return same if same else scored
 
 
 def _prefiltered(key: str, rows: list[NameRow]) -> list[NameRow]:

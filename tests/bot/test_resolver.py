@@ -264,3 +264,34 @@ async def test_a_sequel_typed_by_its_main_title_is_found(
 ) -> None:
     async with await CreditsService.open(sequels_catalog) as svc:
         assert await found_id(svc, text) == film_id
+
+
+LOOKALIKES = [
+    Film(
+        "transformers-2007", "Transformers", 2007, popularity=700_000, aliases=("Transformers 1",)
+    ),
+    Film("transformers-one-2024", "Transformers One", 2024, popularity=60_000),
+    Film("heat-1995", "Heat", 1995, popularity=750_000),
+    Film("the-heat-2013", "The Heat", 2013, popularity=190_000),
+    Film("scarface-1932", "Scarface", 1932, popularity=30_000),
+    Film("scarface-1983", "Scarface", 1983, popularity=900_000),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "film_id"),
+    [
+        ("transformers one", "transformers-one-2024"),
+        ("Transformers 1", "transformers-2007"),
+        ("the heat", "the-heat-2013"),
+        ("heat", "heat-1995"),
+        ("scarface", "scarface-1983"),  # both spelt as typed: the popular one, as before
+    ],
+)
+async def test_names_that_normalise_alike_go_to_the_one_spelt_as_typed(
+    tmp_path: Path, text: str, film_id: str
+) -> None:
+    db = tmp_path / "lookalikes.sqlite"
+    build_catalog(LOOKALIKES, db)
+    async with await CreditsService.open(db) as svc:
+        assert await found_id(svc, text) == film_id
