@@ -251,6 +251,15 @@ class Resolver:
                 return acronym
         return resolution
 
+    async def exact_only(self, text: str, year: int | None = None) -> Resolution | None:
+        """The films named exactly ``text`` (a title, original title or alias, after
+        normalising), or ``None``: no fuzzy search, no acronyms."""
+        key = normalize(text)
+        found = await self._exact(key, year, " ".join(text.split()))
+        if found is None or (found.best is None and not found.candidates):
+            return None
+        return found
+
     async def _series_kept(
         self, key: str, resolution: Resolution, year: int | None, typed: str
     ) -> Resolution:

@@ -86,15 +86,22 @@ class CreditsService:
         if parsed is None:
             return NotFound(query=raw.strip()[:100], reason=EMPTY_QUESTION)
         year = q.year if q.year is not None else parsed.year
+        whole = " ".join(raw.split())[:MAX_QUESTION]
+        cut = normalize(whole) != normalize(parsed.title)
+        if cut:
+            # What the parser took for a greeting or a question may be the title itself:
+            # "Hello, My Name Is Doris", "One for the Money", "No Thanks". A film named
+            # exactly what was typed wins over the shorter reading.
+            named = await self._resolver.exact_only(whole, q.year)
+            if named is not None:
+                return await self._answer(whole, named)
         resolution = await self._resolver.resolve(parsed.title, year)
         shown = parsed.title if year is None else f"{parsed.title} ({year})"
-        if resolution.best is None and not resolution.candidates:
+        if cut and resolution.best is None and not resolution.candidates:
             # The question parser may have cut too much: try the whole text as a title.
-            whole = " ".join(raw.split())[:MAX_QUESTION]
-            if normalize(whole) != normalize(parsed.title):
-                retry = await self._resolver.resolve(whole, q.year)
-                if retry.best is not None or retry.candidates:
-                    resolution, shown = retry, whole
+            retry = await self._resolver.resolve(whole, q.year)
+            if retry.best is not None or retry.candidates:
+                resolution, shown = retry, whole
         return await self._answer(shown, resolution)
 
     async def _answer(self, shown: str, resolution: Resolution) -> Answer:

@@ -295,3 +295,33 @@ async def test_names_that_normalise_alike_go_to_the_one_spelt_as_typed(
     build_catalog(LOOKALIKES, db)
     async with await CreditsService.open(db) as svc:
         assert await found_id(svc, text) == film_id
+
+
+GREETING_TITLES = [
+    Film("one-for-the-money-2012", "One for the Money", 2012, popularity=50_000),
+    Film("money-2019", "Money", 2019, popularity=900_000),
+    Film("hello-my-name-is-doris-2015", "Hello, My Name Is Doris", 2015, popularity=30_000),
+    Film("no-thanks-2014", "No Thanks", 2014, popularity=1_000),
+    Film("no-2012", "No", 2012, popularity=40_000),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "film_id"),
+    [
+        ("One for the Money", "one-for-the-money-2012"),
+        ("hello, my name is doris", "hello-my-name-is-doris-2015"),
+        ("No Thanks", "no-thanks-2014"),
+        # a greeting or a question around a title is still read as one
+        ("hello, does money have a post credit scene?", "money-2019"),
+        ("no thanks?", "no-thanks-2014"),
+        ("does one for the money have an end credits scene", "one-for-the-money-2012"),
+    ],
+)
+async def test_a_title_that_looks_like_a_greeting_or_a_question_is_the_title(
+    tmp_path: Path, text: str, film_id: str
+) -> None:
+    db = tmp_path / "greetings.sqlite"
+    build_catalog(GREETING_TITLES, db)
+    async with await CreditsService.open(db) as svc:
+        assert await found_id(svc, text) == film_id
