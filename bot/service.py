@@ -44,6 +44,16 @@ class CreditsLookup(Protocol):
     async def film(self, film_id: str) -> Answer: ...
 
 
+TITLE_LIKE_WORDS = 6
+"""At most this many words (and no question mark but a last one): the whole text may be a
+title, "Hello, My Name Is Doris"; "does iron man have a post credit scene?" is not."""
+
+
+def _title_like(text: str) -> bool:
+    body = text.rstrip("?!. ")
+    return "?" not in body and len(body.split()) <= TITLE_LIKE_WORDS
+
+
 class CreditsService:
     """Resolves questions to films and answers them. One per process; cheap to share."""
 
@@ -88,10 +98,11 @@ class CreditsService:
         year = q.year if q.year is not None else parsed.year
         whole = " ".join(raw.split())[:MAX_QUESTION]
         cut = normalize(whole) != normalize(parsed.title)
-        if cut:
+        if cut and _title_like(whole):
             # What the parser took for a greeting or a question may be the title itself:
             # "Hello, My Name Is Doris", "One for the Money", "No Thanks". A film named
-            # exactly what was typed wins over the shorter reading.
+            # exactly what was typed wins over the shorter reading (looked up only for
+            # text short enough to be a title: the extra lookup costs every question).
             named = await self._resolver.exact_only(whole, q.year)
             if named is not None:
                 return await self._answer(whole, named)
