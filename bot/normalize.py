@@ -45,8 +45,6 @@ _ARTICLES = frozenset({"the", "a", "an"})
 
 # Characters that separate a title from its subtitle ("Avengers: Endgame").
 SUBTITLE_SPLIT = re.compile(r"\s*(?:[:;|/]|\s[-–—]\s|[–—])\s*")
-"""Between a title's main part and its subtitle: a colon, a dash between spaces..."""
-_SUBTITLE_SPLIT = SUBTITLE_SPLIT
 _APOSTROPHES = re.compile(r"['’`´ʼ]")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _NON_WORD_ANY = re.compile(r"[\W_]+")
@@ -77,6 +75,17 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold().translate(_SPECIAL)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def without_articles(key: str) -> str:
+    """A normalised key without its articles, wherever they stand."""
+    return " ".join(w for w in key.split() if w not in _ARTICLES)
+
+
+def spelt(text: str) -> str:
+    """The text as typed, letters and digits only: "Transformers One" and "Transformers
+    1" normalise alike but are spelt differently."""
+    return _NON_WORD_ANY.sub("", fold(text))
 
 
 def _word_chars(text: str) -> str:
@@ -147,7 +156,7 @@ def normalize(title: str) -> str:
     m = _TRAILING_ARTICLE.search(folded)  # "Avengers, The" -> "the avengers"
     if m:
         folded = f"{m.group(1)} {folded[: m.start()]}"
-    segments = [s for s in _SUBTITLE_SPLIT.split(folded) if s.strip()]
+    segments = [s for s in SUBTITLE_SPLIT.split(folded) if s.strip()]
     words: list[str] = []
     for i, segment in enumerate(segments):
         words.extend(
@@ -199,7 +208,7 @@ def initialisms(title: str) -> list[str]:
     if m:
         folded = f"{m.group(1)} {folded[: m.start()]}"
     parts: list[list[str]] = []
-    for i, segment in enumerate(s for s in _SUBTITLE_SPLIT.split(folded) if s.strip()):
+    for i, segment in enumerate(s for s in SUBTITLE_SPLIT.split(folded) if s.strip()):
         words = _word_chars(_APOSTROPHES.sub("", segment)).split()
         if len(words) > 1 or i > 0:
             while words and (words[-1].isdigit() or words[-1] in _ROMAN):

@@ -33,13 +33,20 @@ from itertools import pairwise
 from rapidfuzz import fuzz, process
 
 from bot.models import Candidate, Match, MatchMethod
-from bot.normalize import ACRONYM_MAX, ACRONYM_MIN, compact, fold, normalize, trigrams
+from bot.normalize import (
+    ACRONYM_MAX,
+    ACRONYM_MIN,
+    compact,
+    normalize,
+    spelt,
+    trigrams,
+    without_articles,
+)
 from bot.store.reader import CatalogReader, FilmRow, NameRow
 from bot.store.schema import KIND_TITLE
 from bot.texts import NOT_THIS_ONE
 
 ACCEPT = 90.0
-_NOT_LETTERS = re.compile(r"[\W_]+")
 SUGGEST = 75.0
 NEAR_TIE = 2.0
 POSTING_BUDGET = 20_000
@@ -146,7 +153,7 @@ def score(query: str, name: str) -> float:
         return 100.0
     if compact(query) == compact(name):
         return 99.0
-    bare_query, bare_name = _without_articles(query), _without_articles(name)
+    bare_query, bare_name = without_articles(query), without_articles(name)
     if bare_query and compact(bare_query) == compact(bare_name):
         return 98.0  # "thor the dark world" = "Thor: The Dark World"
     close = fuzz.ratio(query, name)
@@ -169,10 +176,6 @@ def score(query: str, name: str) -> float:
     ):
         return close
     return max(close, 0.95 * fuzz.token_set_ratio(query, name))
-
-
-def _without_articles(key: str) -> str:
-    return " ".join(w for w in key.split() if w not in ("the", "a", "an"))
 
 
 def numbers(key: str) -> tuple[str, ...]:
@@ -396,20 +399,16 @@ class Resolver:
         return Resolution(best=best, match=match, others=others)
 
 
-def _literal(text: str) -> str:
-    return _NOT_LETTERS.sub("", fold(text))
-
-
 def _literal_first(scored: list[Scored], typed: str) -> list[Scored]:
     """Names that normalise alike but were typed differently: the one spelt as typed.
     "Transformers One" and the alias "Transformers 1" are both "transformers 1", "The
     Heat" and "Heat" both "heat"; typed "transformers one" or "the heat", the film of
     that exact spelling is the answer, not the more popular one. Several films spelt as
     typed (two "Scarface"s) stay a choice as before; none, and nothing changes."""
-    wanted = _literal(typed)
+    wanted = spelt(typed)
     if not wanted or len({s.row.rid for s in scored}) < 2:
         return scored
-    same = [s for s in scored if not s.held and _literal(s.name) == wanted]
+    same = [s for s in scored if not s.held and spelt(s.name) == wanted]
     return same if same else scored
 
 

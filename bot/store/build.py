@@ -29,7 +29,7 @@ from typing import Any
 from bot.atomic import staged
 from bot.errors import BotError, CatalogError
 from bot.models import Film
-from bot.normalize import SUBTITLE_SPLIT, compact, initialisms, normalize
+from bot.normalize import SUBTITLE_SPLIT, compact, initialisms, normalize, without_articles
 from bot.records import film_to_record
 from bot.sources import fingerprint, iter_films, source_files
 from bot.store.schema import (
@@ -46,9 +46,6 @@ from bot.store.schema import (
 from bot.transaction import recover_if_idle
 
 log = logging.getLogger(__name__)
-
-_MAIN_TITLE = SUBTITLE_SPLIT
-"""Where a title's main part ends and its subtitle begins (a colon, a dash...)."""
 
 CATALOG_MODE = 0o644
 """Readable by every user (the service's own user may not be the one who built it)."""
@@ -169,7 +166,7 @@ def _numbered_main_titles(conn: sqlite3.Connection, last_nid: int) -> int:
     wanted: dict[str, list[tuple[int, str]]] = {}  # compact main title -> (film, name)
     bases: dict[str, set[str]] = {}  # compact bare main title -> compact main titles
     for film, name in conn.execute(f"SELECT film, name FROM names WHERE kind = {KIND_TITLE}"):
-        parts = _MAIN_TITLE.split(name, maxsplit=1)
+        parts = SUBTITLE_SPLIT.split(name, maxsplit=1)
         if len(parts) < 2:
             continue
         words = normalize(parts[0]).split()
@@ -179,20 +176,17 @@ def _numbered_main_titles(conn: sqlite3.Connection, last_nid: int) -> int:
             continue
         key = compact(" ".join(words))
         wanted.setdefault(key, []).append((film, parts[0].strip()))
-        bare = [w for w in words[:-1] if w not in ("the", "a", "an")]
-        bases.setdefault(compact(" ".join(bare)), set()).add(key)
+        bare = without_articles(" ".join(words[:-1]))
+        bases.setdefault(compact(bare), set()).add(key)
     if not wanted:
         return 0
-    taken: set[str] = set()
-    founded: set[str] = set()
-    for key, title in conn.execute(f"SELECT compact, norm FROM names WHERE kind = {KIND_TITLE}"):
+    taken: set[str] = set()  # main titles some film already has as a name
+    founded: set[str] = set()  # main titles whose series' first film is held
+    for kind, key, norm in conn.execute("SELECT kind, compact, norm FROM names"):
         if key in wanted:
             taken.add(key)
-        plain = compact(" ".join(w for w in title.split() if w not in ("the", "a", "an")))
-        founded.update(bases.get(plain, ()))
-    for (key,) in conn.execute(f"SELECT compact FROM names WHERE kind != {KIND_TITLE}"):
-        if key in wanted:
-            taken.add(key)
+        if kind == KIND_TITLE:
+            founded.update(bases.get(compact(without_articles(norm)), ()))
     rows: list[tuple[int, int, int, str, str, str]] = []
     for key in sorted(founded - taken):
         for film, main in wanted[key]:

@@ -229,11 +229,20 @@ SEQUELS = [
 ]
 
 
+def _catalog(factory: pytest.TempPathFactory, name: str, films: list[Film]) -> Path:
+    path = factory.mktemp(name) / f"{name}.sqlite"
+    build_catalog(films, path)
+    return path
+
+
+async def found_in(db: Path, text: str) -> str:
+    async with await CreditsService.open(db) as svc:
+        return await found_id(svc, text)
+
+
 @pytest.fixture(scope="module")
 def sequels_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sequels") / "sequels.sqlite"
-    build_catalog(SEQUELS, path)
-    return path
+    return _catalog(tmp_path_factory, "sequels", SEQUELS)
 
 
 def test_a_sequel_is_also_named_by_its_numbered_main_title(sequels_catalog: Path) -> None:
@@ -262,8 +271,7 @@ def test_a_sequel_is_also_named_by_its_numbered_main_title(sequels_catalog: Path
 async def test_a_sequel_typed_by_its_main_title_is_found(
     sequels_catalog: Path, text: str, film_id: str
 ) -> None:
-    async with await CreditsService.open(sequels_catalog) as svc:
-        assert await found_id(svc, text) == film_id
+    assert await found_in(sequels_catalog, text) == film_id
 
 
 LOOKALIKES = [
@@ -278,6 +286,11 @@ LOOKALIKES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def lookalikes_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _catalog(tmp_path_factory, "lookalikes", LOOKALIKES)
+
+
 @pytest.mark.parametrize(
     ("text", "film_id"),
     [
@@ -289,12 +302,9 @@ LOOKALIKES = [
     ],
 )
 async def test_names_that_normalise_alike_go_to_the_one_spelt_as_typed(
-    tmp_path: Path, text: str, film_id: str
+    lookalikes_catalog: Path, text: str, film_id: str
 ) -> None:
-    db = tmp_path / "lookalikes.sqlite"
-    build_catalog(LOOKALIKES, db)
-    async with await CreditsService.open(db) as svc:
-        assert await found_id(svc, text) == film_id
+    assert await found_in(lookalikes_catalog, text) == film_id
 
 
 GREETING_TITLES = [
@@ -304,6 +314,11 @@ GREETING_TITLES = [
     Film("no-thanks-2014", "No Thanks", 2014, popularity=1_000),
     Film("no-2012", "No", 2012, popularity=40_000),
 ]
+
+
+@pytest.fixture(scope="module")
+def greetings_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _catalog(tmp_path_factory, "greetings", GREETING_TITLES)
 
 
 @pytest.mark.parametrize(
@@ -319,9 +334,6 @@ GREETING_TITLES = [
     ],
 )
 async def test_a_title_that_looks_like_a_greeting_or_a_question_is_the_title(
-    tmp_path: Path, text: str, film_id: str
+    greetings_catalog: Path, text: str, film_id: str
 ) -> None:
-    db = tmp_path / "greetings.sqlite"
-    build_catalog(GREETING_TITLES, db)
-    async with await CreditsService.open(db) as svc:
-        assert await found_id(svc, text) == film_id
+    assert await found_in(greetings_catalog, text) == film_id
