@@ -758,6 +758,9 @@ def write_press_checked(
         row = facts.by_imdb.get(imdb_id) if imdb_id else None
         title, year = (row["title"], row["year"]) if row else (check["title"], check["year"])
         title = " ".join(str(title).split())
+        text = texts.find(title, year, imdb_id)
+        if text is not None and normalize(text["title"]) == normalize(title):
+            title = text["title"]  # as our texts spell it ("Breaking Dawn – Part 2")
         keys = {(normalize(title), year), (normalize(check["title"]), check["year"])}
         if imdb_id in held_imdb or imdb_id in listings or keys & held_keys:
             continue
@@ -767,7 +770,7 @@ def write_press_checked(
         elif imdb_id:
             r["imdb_id"] = imdb_id
         fill_facts(r, row or facts.unkeyed(title, year))
-        add_texts(r, texts.find(title, year, imdb_id))
+        add_texts(r, text)
         add_texts(r, {k: check[k] for k in ("synopsis",) if check.get(k)})
         fill_ratings_by_name(r, facts)
         r["credits"] = _check_credits(check)

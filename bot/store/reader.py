@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -231,10 +233,14 @@ class CatalogReader:
         )
         verdicts = {str(v): int(n) for v, n in rows}
         total = sum(verdicts.values())
-        sources = await self._conn.execute_fetchall(
+        rows = await self._conn.execute_fetchall(
             "SELECT coalesce(json_extract(record, '$.credits.source'), '(none)') AS s, count(*) "
-            "FROM films WHERE verdict != 'unknown' GROUP BY s ORDER BY count(*) DESC"
+            "FROM films WHERE verdict != 'unknown' GROUP BY s"
         )
+        by_outlet: Counter[str] = Counter()
+        for source, n in rows:
+            by_outlet[_outlet(str(source))] += int(n)
+        sources = sorted(by_outlet.items(), key=lambda item: (-item[1], item[0]))
         (coverage,) = await self._conn.execute_fetchall(_COVERAGE)
         names = ("recap", "synopsis", "ratings", "box_office", "runtime", "directors")
         overall = dict(zip(names, (int(x or 0) for x in coverage[:6]), strict=True))
@@ -255,6 +261,16 @@ class CatalogReader:
                 },
             },
         }
+
+
+_PAGE = re.compile(r"\s*\((?:https?://|www\.)[^()]*\)\s*$")
+
+
+def _outlet(source: str) -> str:
+    """A verdict's source without the page it names ("aftercredits.com
+    (https://aftercredits.com/2011/03/abyss-the-1989/)" counts as "aftercredits.com"), so
+    the stats count verdicts by outlet rather than by page."""
+    return _PAGE.sub("", source) or source
 
 
 _HAS = (

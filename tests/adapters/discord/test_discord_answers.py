@@ -120,7 +120,7 @@ async def test_works_in_dms_and_as_a_user_installed_app(
         ("the-hangover-2009", "The Hangover (2009)", Verdict.DURING),
         ("does iron man have a post credit scene?", "Iron Man (2008)", Verdict.AFTER),
         ("the avengers 2012", "The Avengers (2012)", Verdict.BOTH),
-        ("watchmen", "Watchmen (2009)", Verdict.UNKNOWN),
+        ("the truman show", "The Truman Show (1998)", Verdict.UNKNOWN),
     ],
 )
 async def test_catalog_answers_for_each_verdict(
