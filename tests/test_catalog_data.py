@@ -409,3 +409,66 @@ def test_the_data_build_names_file_and_line_of_a_bad_input_row(tmp_path: Path) -
     ratings.write_text('{"title": "Quiet Orchard", "year": 2024, "audience": 80}\nnot json\n')
     with pytest.raises(DataError, match=r"2024-08\.jsonl:2: not JSON"):
         build.RatingsTable(ratings.parent)
+
+
+def _match_script() -> Any:
+    path = DATA.parent / "scripts" / "match_listing_posts.py"
+    spec = importlib.util.spec_from_file_location("match_listing_posts", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_listing_post_rows_are_checked_against_their_own_address(tmp_path: Path) -> None:
+    """``scripts/match_listing_posts.py``: a copied index row is used only when its post
+    address spells its title and year (a copying slip shows), and it gives the verdict the
+    site's categories make; a row filed under "Non-Stingers" and a position is refused."""
+    match = _match_script()
+    rows = tmp_path / "index.tsv"
+    rows.write_text(
+        "odyssey|2026\tno\t0\t0\t2026/07/odyssey-the-2026\n"  # "Odyssey, The"
+        "call me by your name|2017\tno\t0\t0\t2017/11/call-name-2017\n"  # stop words left out
+        "lee cronin 8217 s the mummy|2026\tno\t0\t0\t2026/04/lee-cronins-the-mummy-2026\n"
+        "spider man brand new day|2026\tyes\t1\t1\t2026/07/spider-man-brand-new-day-2026\n"
+        "nimrods|2025\tyes\t1\t0\t2026/08/nimrods-2025\n"
+        "lucky strike|2026\tyes\t0\t0\t2026/06/lucky-strike-2026\n"
+        "obsession|2025\tno\t1\t0\t2026/05/obsession-2025\n"
+        "after midnight|2019\tno\t0\t0\t2019/05/something-else-2019\n"  # not its address
+        "chappaquiddick|2017\tno\t0\t0\t2018/04/chappaquiddick-2017-2\n"  # year not last
+        "hot spot|2025\tno\t0\t0\t2026/08/hot-spot-2026\n"  # year not the address's
+        "whose streets|\tno\t0\t0\t2017/08/whose-streets\n"
+        "broken row\tmaybe\n",
+        encoding="utf-8",
+    )
+    good, bad = match.read_rows([rows])
+    assert [(r["key"], r["year"]) for r in good] == [
+        ("odyssey", 2026),
+        ("callmebyyourname", 2017),
+        ("leecroninsthemummy", 2026),
+        ("spidermanbrandnewday", 2026),
+        ("nimrods", 2025),
+        ("luckystrike", 2026),
+        ("obsession", 2025),
+    ]
+    assert [match.finding_of(r) for r in good] == [
+        "none", "none", "none", "both", "during", "some", None,
+    ]  # fmt: skip
+    assert good[0]["url"] == "https://aftercredits.com/2026/07/odyssey-the-2026/"
+    assert len(bad) == 5 and all("index.tsv:" in b for b in bad)
+    assert match.compact("Odyssey, The (2026)") == match.compact("The Odyssey") == "odyssey"
+
+
+def test_every_listing_post_check_is_a_post_of_the_site() -> None:
+    """``data/checks/aftercredits-posts-*.jsonl``: each line names the site's post for that
+    film (its address spells the film's year), and no held-back film is among them."""
+    match = _match_script()
+    rows = _rows(DATA / "checks")
+    posts = [(w, c) for w, c in rows if w.startswith("aftercredits-posts-")]
+    assert len(posts) >= 3000
+    for where, c in posts:
+        assert c["outlet"] == "aftercredits.com", where
+        m = re.fullmatch(r"https://aftercredits\.com/\d{4}/\d{2}/[a-z0-9-]+-(\d{4})/", c["url"])
+        assert m is not None, where
+        assert abs(int(m.group(1)) - c["year"]) <= 1, where
+        assert f"{match.compact(c['title'])}|{c['year']}" not in match.HELD_BACK, where
