@@ -23,7 +23,8 @@ Inputs:
   ``TEXTS_DIR/verify-none-*.jsonl``): what an accepted listing or press page says about a
   film's credits, one finding a line (title, year, IMDb id where known, outlet, URL,
   finding, kinds; for a film the facts file lacks, the directors and runtime a page gave,
-  with that page);
+  with that page); ``aftercredits-posts-*.jsonl`` among them is written by
+  ``scripts/match_listing_posts.py`` (aftercredits.com's own category per film);
 - ``data/checks/identified/*.jsonl`` (and ``TEXTS_DIR/ids-identified.jsonl``): titles and
   years of listed IMDb ids the facts file lacks, each matched in public film tables (the
   evidence named per line), added to the ones ``data/listing/aftercredits.jsonl`` holds;
