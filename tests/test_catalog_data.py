@@ -58,6 +58,12 @@ async def test_every_bundled_file_loads_and_builds(catalog_db: Path) -> None:
     async with await CatalogReader.open(catalog_db) as reader:
         stats = await reader.stats()
     assert stats["films"] >= 20_000
+    # Verdicts are counted by outlet, whatever page or spelling a record names.
+    sources = stats["sources"]
+    assert sources["aftercredits.com"] >= 3_000
+    assert not [s for s in sources if "http" in s]
+    assert not [s for s in sources if s.lower().startswith("what's after the movie")]
+    assert sum(sources.values()) == stats["with_credits"] >= 2_500
 
 
 def test_curated_films_have_synopsis_directors_and_runtime(curated_films: list[Located]) -> None:

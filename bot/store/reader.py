@@ -238,9 +238,16 @@ class CatalogReader:
             "FROM films WHERE verdict != 'unknown' GROUP BY s"
         )
         by_outlet: Counter[str] = Counter()
+        spellings: dict[str, Counter[str]] = {}
         for source, n in rows:
-            by_outlet[_outlet(str(source))] += int(n)
-        sources = sorted(by_outlet.items(), key=lambda item: (-item[1], item[0]))
+            name = _outlet(str(source))
+            key = _outlet_key(name)
+            by_outlet[key] += int(n)
+            spellings.setdefault(key, Counter())[name] += int(n)
+        sources = sorted(
+            ((spellings[k].most_common(1)[0][0], n) for k, n in by_outlet.items()),
+            key=lambda item: (-item[1], item[0]),
+        )
         (coverage,) = await self._conn.execute_fetchall(_COVERAGE)
         names = ("recap", "synopsis", "ratings", "box_office", "runtime", "directors")
         overall = dict(zip(names, (int(x or 0) for x in coverage[:6]), strict=True))
@@ -271,6 +278,12 @@ def _outlet(source: str) -> str:
     (https://aftercredits.com/2011/03/abyss-the-1989/)" counts as "aftercredits.com"), so
     the stats count verdicts by outlet rather than by page."""
     return _PAGE.sub("", source) or source
+
+
+def _outlet_key(name: str) -> str:
+    """One outlet however it is spelt ("What's After The Movie", "whatsafterthemovie.com")."""
+    key = re.sub(r"[^a-z0-9]+", "", name.lower())
+    return key.removeprefix("www").removesuffix("com") or name
 
 
 _HAS = (
