@@ -73,126 +73,18 @@ def compact(title: str) -> str:
     return "".join(w for w in words if w not in ENTITY_CODES)
 
 
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "don",
-        "down",
-        "during",
-        "each",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "him",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "just",
-        "me",
-        "more",
-        "most",
-        "my",
-        "no",
-        "nor",
-        "not",
-        "now",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "our",
-        "out",
-        "over",
-        "own",
-        "same",
-        "she",
-        "should",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-    ]
-)
+STOP_WORDS = frozenset((
+    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
+    "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
+    "by", "can", "could", "did", "do", "does", "doing", "don", "down", "during", "each", "few",
+    "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
+    "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "me", "more",
+    "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other",
+    "our", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that",
+    "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to",
+    "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where",
+    "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your",
+))  # fmt: skip
 """Words the site's post addresses left out for a while (2017-2018: "/call-name-2017/")."""
 
 
@@ -278,8 +170,7 @@ def main() -> int:
     # mediastinger.com's "post-credits scene" / "post-credits extra" categories.
     ms_after: set[tuple[str, int]] = set()
     if args.mediastinger:
-        ms_rows, _ = read_ms(args.mediastinger)
-        ms_after = {(k, y) for k, y, yes in ms_rows if yes}
+        ms_after = {(k, y) for k, y, yes in read_ms(args.mediastinger) if yes}
 
     listed = read_map(args.shared / "aftercredits.yml")
     facts: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
@@ -319,7 +210,7 @@ def main() -> int:
     ):
         rec = json.loads(record)
         source = (rec.get("credits") or {}).get("source") or ""
-        mine = source.startswith(f"{OUTLET} ({SITE}") and "stinger listing" not in source
+        mine = source.startswith(f"{OUTLET} ({SITE}")  # a verdict this script wrote
         film = {
             "id": fid,
             "title": title,
@@ -397,9 +288,7 @@ def main() -> int:
             continue
         if finding == "none":
             why = None
-            if (imdb_id and (imdb_id in stinger_ids or imdb_id in tmdb_ids)) or any(
-                k in tmdb_keys for k in window[:1]
-            ):
+            if imdb_id in stinger_ids or imdb_id in tmdb_ids or (key, year) in tmdb_keys:
                 why = "TMDB keyword"
             elif any(k in ms_after for k in window):
                 why = "mediastinger post-credits"
@@ -437,19 +326,16 @@ def main() -> int:
     return 0
 
 
-def read_ms(path: Path) -> tuple[list[tuple[str, int, bool]], list[str]]:
-    """mediastinger.com's index rows: (title, year, something after the credits)."""
-    rows, bad = [], []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        parts = line.split("\t")
-        if len(parts) != 5 or "|" not in parts[0]:
-            if line.strip():
-                bad.append(f"{path.name}:{n}")
-            continue
-        key, _, year = parts[0].rpartition("|")
-        if year.isdigit():
-            rows.append((compact(key), int(year), parts[1] == "yes"))
-    return rows, bad
+def read_ms(path: Path) -> list[tuple[str, int, bool]]:
+    """mediastinger.com's index rows, in the same TSV form: (title, year, something after
+    the credits); a row without a year is left out."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = ROW.match(line)
+        key, _, year = m["key"].rpartition("|") if m else ("", "", "")
+        if m and year.isdigit():
+            rows.append((compact(key), int(year), m["s"] == "yes"))
+    return rows
 
 
 if __name__ == "__main__":

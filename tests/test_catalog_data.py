@@ -380,10 +380,10 @@ def test_ratings_rows_are_well_formed_and_reach_the_catalog(
     assert taken >= 10
 
 
-def _build_script() -> Any:
-    """``scripts/build_bundled_data.py`` as a module (a maintainer's tool, not a package)."""
-    path = DATA.parent / "scripts" / "build_bundled_data.py"
-    spec = importlib.util.spec_from_file_location("build_bundled_data", path)
+def _script(name: str) -> Any:
+    """``scripts/NAME.py`` as a module (a maintainer's tool, not a package)."""
+    path = DATA.parent / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -393,7 +393,7 @@ def _build_script() -> Any:
 def test_the_data_build_names_file_and_line_of_a_bad_input_row(tmp_path: Path) -> None:
     """The build's inputs (TMDB rows, ratings rows, any JSON line) fail with a DataError
     naming the file and the line, never with a traceback of its own."""
-    build = _build_script()
+    build = _script("build_bundled_data")
     good = {"title": "Quiet Orchard", "year": 2020, "during": True, "after": False}
     tmdb = tmp_path / "tmdb" / "film_keyword_networks.jsonl"
     tmdb.parent.mkdir()
@@ -417,20 +417,11 @@ def test_the_data_build_names_file_and_line_of_a_bad_input_row(tmp_path: Path) -
         build.RatingsTable(ratings.parent)
 
 
-def _match_script() -> Any:
-    path = DATA.parent / "scripts" / "match_listing_posts.py"
-    spec = importlib.util.spec_from_file_location("match_listing_posts", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_listing_post_rows_are_checked_against_their_own_address(tmp_path: Path) -> None:
     """``scripts/match_listing_posts.py``: a copied index row is used only when its post
     address spells its title and year (a copying slip shows), and it gives the verdict the
     site's categories make; a row filed under "Non-Stingers" and a position is refused."""
-    match = _match_script()
+    match = _script("match_listing_posts")
     rows = tmp_path / "index.tsv"
     rows.write_text(
         "odyssey|2026\tno\t0\t0\t2026/07/odyssey-the-2026\n"  # "Odyssey, The"
@@ -468,7 +459,7 @@ def test_listing_post_rows_are_checked_against_their_own_address(tmp_path: Path)
 def test_every_listing_post_check_is_a_post_of_the_site() -> None:
     """``data/checks/aftercredits-posts-*.jsonl``: each line names the site's post for that
     film (its address spells the film's year), and no held-back film is among them."""
-    match = _match_script()
+    match = _script("match_listing_posts")
     rows = _rows(DATA / "checks")
     posts = [(w, c) for w, c in rows if w.startswith("aftercredits-posts-")]
     assert len(posts) >= 3000
